@@ -1,0 +1,87 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// The Deno adapter: worker_threads for local code, web Workers for remote code, and children that
+// never get more permissions than the parent holds.
+
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { spawnNodeChild, spawnNodeThread } from "./_node_api.ts";
+import type { RuntimeAdapter, SpawnOptions, WorkerHandle } from "./types.ts";
+
+declare const Deno: {
+  execPath(): string;
+  permissions: {
+    querySync(desc: { name: string; path?: string }): { state: "granted" | "denied" | "prompt" };
+  };
+};
+
+const PERMISSIONS = ["read", "write", "net", "env", "run", "sys", "ffi", "import"] as const;
+
+/**
+ * Deno: local (`file:`) code runs in `node:worker_threads`, which reports exits and can be unref'd;
+ * remote code (as from JSR) runs in a web Worker, because worker_threads refuses non-`file:` URLs.
+ * Children are `deno run` with the parent's granted permissions, never `fork()`'s `-A`.
+ */
+export const denoAdapter: RuntimeAdapter = {
+  name: "deno",
+  spawnThread(url, options) {
+    return url.protocol === "file:" ? spawnNodeThread(url, options) : spawnWebWorker(url, options);
+  },
+  spawnProcess(url, options) {
+    const args = ["run", "--no-prompt", ...permissionFlags(url), ...options.runtimeArgs];
+    return spawnNodeChild(url, options, { command: Deno.execPath(), args });
+  },
+};
+
+/** The parent's permissions as flags: every global grant, and read access to this package. */
+export function permissionFlags(entry: URL): string[] {
+  const flags: string[] = [];
+  for (const name of PERMISSIONS) {
+    if (Deno.permissions.querySync({ name }).state === "granted") flags.push(`--allow-${name}`);
+  }
+  if (!flags.includes("--allow-read") && entry.protocol === "file:") {
+    // A scoped read grant cannot be listed, but we can ask whether it covers this package.
+    const root = dirname(dirname(fileURLToPath(entry)));
+    if (Deno.permissions.querySync({ name: "read", path: root }).state === "granted") {
+      flags.push(`--allow-read=${root}`);
+    }
+  }
+  return flags;
+}
+
+// The web Worker has no exit event and no unref(): the worker announces its own exit, an uncaught
+// error is turned into an exit (preventDefault() keeps it from killing this process), and the pool
+// retires idle workers itself.
+function spawnWebWorker(url: URL, options: SpawnOptions): WorkerHandle {
+  const worker = new Worker(url.href, {
+    type: "module",
+    ...(options.name === undefined ? {} : { name: options.name }),
+  });
+  let ended = false;
+  const end = (code: number | null, error?: unknown) => {
+    if (ended) return;
+    ended = true;
+    worker.terminate();
+    options.onExit(error === undefined ? { code, signal: null } : { code, signal: null, error });
+  };
+  worker.onmessage = (event: MessageEvent) => {
+    const data = event.data;
+    if (data !== null && typeof data === "object" && data.t === "exiting") end(data.code ?? 0);
+    else options.onMessage(data);
+  };
+  worker.onerror = (event: ErrorEvent) => {
+    event.preventDefault();
+    end(1, new Error(event.message));
+  };
+  return {
+    pid: undefined,
+    unrefable: false,
+    postMessage(message, transfer) {
+      if (!ended) worker.postMessage(message, { transfer: [...(transfer ?? [])] });
+    },
+    terminate() {
+      end(null);
+    },
+    ref() {},
+    unref() {},
+  };
+}

@@ -1,0 +1,67 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// The interface every runtime adapter implements; types only.
+
+/** The JavaScript runtimes this package supports. */
+export type RuntimeName = "deno" | "bun" | "node";
+
+/** How a worker ended. `code` and `signal` are `null` when the runtime does not say. */
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+  /** The last error the runtime reported for the worker, if any. */
+  error?: unknown;
+}
+
+/** Options shared by both kinds of spawn. */
+export interface SpawnOptions {
+  /** Called for every message from the worker, from the first one on. */
+  onMessage: (message: unknown) => void;
+  /** Called exactly once when the worker has ended, whatever the reason. */
+  onExit: (info: ExitInfo) => void;
+  /** A name for debugging (thread name, process title). */
+  name?: string;
+}
+
+/** Options for spawning a child process. */
+export interface ProcessSpawnOptions extends SpawnOptions {
+  /** Extra flags for the child runtime (e.g. Deno permission flags). */
+  runtimeArgs: readonly string[];
+}
+
+/** A uniform handle on a worker thread or a child process. */
+export interface WorkerHandle {
+  /** The child's process id; `undefined` for threads. */
+  readonly pid: number | undefined;
+  /** Whether unref() works; a pool retires idle workers that it cannot unref. */
+  readonly unrefable: boolean;
+  /**
+   * Send a message. Throws synchronously when the message cannot be cloned; after the worker has
+   * ended, the message is dropped silently.
+   */
+  postMessage(message: unknown, transfer?: readonly Transferable[]): void;
+  /** Stop the worker at once (SIGTERM for processes unless `signal` says otherwise). */
+  terminate(signal?: "SIGTERM" | "SIGKILL"): void;
+  /** Let the worker keep the program alive. */
+  ref(): void;
+  /** Let the program exit while the worker is alive and idle. */
+  unref(): void;
+}
+
+/** What the pool needs from a runtime. */
+export interface RuntimeAdapter {
+  readonly name: RuntimeName;
+  /** Start a worker thread running the module at `url`. */
+  spawnThread(url: URL, options: SpawnOptions): WorkerHandle;
+  /** Start a child process of the same runtime running the module at `url`. */
+  spawnProcess(url: URL, options: ProcessSpawnOptions): WorkerHandle;
+}
+
+/** The worker-side end of the channel to the host. */
+export interface HostPort {
+  /** Send a message to the host; throws synchronously when it cannot be cloned. */
+  post(message: unknown, transfer?: readonly Transferable[]): void;
+  /** Register the message handler (call once). */
+  listen(onMessage: (message: unknown) => void): void;
+  /** End this worker. */
+  exit(code: number): void;
+}
