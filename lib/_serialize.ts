@@ -1,0 +1,304 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// This module is runtime-neutral: what values can cross to and from a worker, and how a thrown
+// value travels back as plain data.
+
+import { findUncloneable, type Transport } from "./_uncloneable.ts";
+import { SerializationError } from "./errors.ts";
+
+export { findUncloneable, type Transport, type Uncloneable } from "./_uncloneable.ts";
+
+/**
+ * Throw if `value` cannot travel by `transport` (see {@linkcode findUncloneable}).
+ *
+ * @param value The value to check.
+ * @param transport The transport it will travel by.
+ * @param path The name of `value`, e.g. `"args"`.
+ * @param transfer Objects that will be transferred rather than cloned.
+ * @throws {SerializationError} Naming the first offending value, e.g. `args[1].onDone is a
+ * function, which cannot be cloned`, with that `path`.
+ */
+export function assertCloneable(
+  value: unknown,
+  transport: Transport,
+  path: string,
+  transfer?: readonly unknown[],
+): void {
+  const found = findUncloneable(value, transport, path, transfer);
+  if (found) throw new SerializationError(`${found.path} ${found.reason}`, { path: found.path });
+}
+
+/**
+ * Explain a failed `postMessage`/`send` of `value`: the offending part if inspection finds one,
+ * else `value` itself (a proxy, typically), with the runtime's error as `cause` either way.
+ *
+ * @param value The value that could not be sent.
+ * @param transport The transport it was sent by.
+ * @param path The name of `value`, e.g. `"args"` or `"result"`.
+ * @param error What the runtime threw.
+ * @returns The error to report.
+ */
+export function describeCloneFailure(
+  value: unknown,
+  transport: Transport,
+  path: string,
+  error: unknown,
+): SerializationError {
+  let found;
+  try {
+    found = findUncloneable(value, transport, path);
+  } catch {
+    // fall back to `path`
+  }
+  if (found) {
+    return new SerializationError(`${found.path} ${found.reason}`, {
+      path: found.path,
+      cause: error,
+    });
+  }
+  return new SerializationError(`${path} could not be cloned (${messageOf(error)})`, {
+    path,
+    cause: error,
+  });
+}
+
+/** A thrown value that the worker could not send back: where in it, and why. */
+export interface LostThrown {
+  t: "lost";
+  path: string;
+  reason: string;
+}
+
+/** A reference from an encoded error to another value: a cloneable value, a lost one, or an error. */
+export type EncodedRef = { t: "value"; value: unknown } | LostThrown | { t: "ref"; index: number };
+
+/** One error as plain data. */
+export interface EncodedError {
+  /** The built-in class to rebuild it as: the nearest built-in ancestor of its class. */
+  base: string;
+  name: string;
+  message: string;
+  stack?: string;
+  cause?: EncodedRef;
+  /** An `AggregateError`'s `errors`. */
+  errors?: EncodedRef[];
+  /** Own enumerable properties that could be cloned. */
+  props: Record<string, unknown>;
+}
+
+/**
+ * A thrown value as plain records that every transport carries, also where a clone would lose an
+ * error's `cause` (Bun). Errors are a table, `errors[0]` being the thrown one, so cause cycles and
+ * shared causes survive.
+ */
+export type EncodedThrown = { t: "value"; value: unknown } | LostThrown | {
+  t: "error";
+  errors: EncodedError[];
+};
+
+const BUILT_IN = [
+  "Error",
+  "TypeError",
+  "RangeError",
+  "SyntaxError",
+  "ReferenceError",
+  "EvalError",
+  "URIError",
+  "AggregateError",
+  "DOMException",
+] as const;
+
+/**
+ * Encode what a task threw. An error keeps its name, message, stack, `cause` (recursively), an
+ * `AggregateError`'s `errors`, and its own enumerable properties that can be cloned (the others
+ * are dropped one by one). A non-error is kept as it is if it can be cloned; otherwise only where
+ * and why it could not be sent is kept.
+ *
+ * @param thrown The thrown value.
+ * @param transport The transport the record will travel by.
+ * @returns A record that `transport` can carry. Never throws.
+ */
+export function encodeThrown(thrown: unknown, transport: Transport): EncodedThrown {
+  try {
+    if (!isError(thrown)) return encodeValue(thrown, transport, "error");
+    const errors: EncodedError[] = [];
+    const indices = new Map<object, number>();
+    const queue: { error: object; path: string }[] = [];
+    const ref = (value: unknown, path: string): EncodedRef => {
+      if (!isError(value)) return encodeValue(value, transport, path);
+      let index = indices.get(value);
+      if (index === undefined) {
+        index = queue.length;
+        indices.set(value, index);
+        queue.push({ error: value, path });
+      }
+      return { t: "ref", index };
+    };
+    ref(thrown, "error");
+    for (let i = 0; i < queue.length; i++) {
+      const { error, path } = queue[i]!;
+      errors.push(encodeError(error, path, transport, ref));
+    }
+    return { t: "error", errors };
+  } catch (error) {
+    return { t: "lost", path: "error", reason: `could not be read (${messageOf(error)})` };
+  }
+}
+
+/**
+ * Rebuild what a task threw from {@linkcode encodeThrown}'s record. Built-in error classes come
+ * back as themselves; other classes as their nearest built-in ancestor (usually `Error`) with the
+ * original `name`; `stack` is the worker's. A thrown value that could not be sent comes back as a
+ * {@linkcode SerializationError} whose `path` starts with `"error"`.
+ *
+ * @param encoded The record.
+ * @returns The thrown value, rebuilt.
+ */
+export function decodeThrown(encoded: EncodedThrown): unknown {
+  try {
+    if (encoded.t === "value") return encoded.value;
+    if (encoded.t === "lost") return lostError(encoded);
+    const built = encoded.errors.map(buildError);
+    const resolve = (ref: EncodedRef): unknown =>
+      ref.t === "ref" ? built[ref.index] : ref.t === "value" ? ref.value : lostError(ref);
+    encoded.errors.forEach((record, i) => {
+      if (record.cause) define(built[i]!, "cause", resolve(record.cause), false);
+      if (record.errors) define(built[i]!, "errors", record.errors.map(resolve), false);
+    });
+    return built[0];
+  } catch (error) {
+    return new Error(`the task's error could not be decoded (${messageOf(error)})`, {
+      cause: error,
+    });
+  }
+}
+
+function encodeValue(
+  value: unknown,
+  transport: Transport,
+  path: string,
+): { t: "value"; value: unknown } | LostThrown {
+  const found = findUncloneable(value, transport, path);
+  if (found) return { t: "lost", path: found.path, reason: found.reason };
+  // Inspection cannot see through a proxy: a trial clone is the last word (errors are rare).
+  if (value !== null && typeof value === "object") {
+    try {
+      globalThis.structuredClone(value);
+    } catch (error) {
+      return { t: "lost", path, reason: `could not be cloned (${messageOf(error)})` };
+    }
+  }
+  return { t: "value", value };
+}
+
+function encodeError(
+  error: object,
+  path: string,
+  transport: Transport,
+  ref: (value: unknown, path: string) => EncodedRef,
+): EncodedError {
+  const base = baseOf(error);
+  const name = read(error, "name");
+  const message = read(error, "message");
+  const record: EncodedError = {
+    base,
+    name: typeof name === "string" ? name : base,
+    message: typeof message === "string"
+      ? message
+      : message === undefined
+      ? ""
+      : safeString(message),
+    props: {},
+  };
+  const stack = read(error, "stack");
+  if (typeof stack === "string") record.stack = stack;
+  if (Object.hasOwn(error, "cause")) record.cause = ref(read(error, "cause"), `${path}.cause`);
+  const aggregate = base === "AggregateError" && Array.isArray(read(error, "errors"));
+  if (aggregate) {
+    record.errors = (read(error, "errors") as unknown[]).map((e, i) =>
+      ref(e, `${path}.errors[${i}]`)
+    );
+  }
+  for (const key of Object.keys(error)) {
+    if (key === "name" || key === "message" || key === "stack" || key === "cause") continue;
+    if (key === "errors" && aggregate) continue;
+    const raw = read(error, key, UNREADABLE);
+    if (raw === UNREADABLE) continue;
+    const value = encodeValue(raw, transport, key);
+    if (value.t === "value") record.props[key] = value.value;
+  }
+  return record;
+}
+
+function buildError(record: EncodedError): Error {
+  const g = globalThis as unknown as Record<string, new (message: string, name?: string) => Error>;
+  let error: Error;
+  if (record.base === "DOMException" && typeof g.DOMException === "function") {
+    error = new g.DOMException(record.message, record.name);
+  } else if (record.base === "AggregateError") {
+    error = new AggregateError([], record.message);
+  } else {
+    const base = (BUILT_IN as readonly string[]).includes(record.base) ? g[record.base] : undefined;
+    error = new (base ?? Error)(record.message);
+  }
+  if (error.name !== record.name) define(error, "name", record.name, false);
+  if (record.stack !== undefined) define(error, "stack", record.stack, false);
+  for (const key of Object.keys(record.props)) define(error, key, record.props[key], true);
+  return error;
+}
+
+function lostError(lost: LostThrown): SerializationError {
+  return new SerializationError(
+    `the task threw a value the worker could not send back: ${lost.path} ${lost.reason}`,
+    { path: lost.path },
+  );
+}
+
+function isError(value: unknown): value is object {
+  if (typeof value !== "object" || value === null) return false;
+  if (value instanceof Error) return true;
+  const isErrorFn = (Error as { isError?: (value: unknown) => boolean }).isError;
+  return typeof isErrorFn === "function" && isErrorFn(value);
+}
+
+// The nearest built-in class in the prototype chain.
+function baseOf(error: object): string {
+  const g = globalThis as Record<string, unknown>;
+  for (let p = Object.getPrototypeOf(error); p !== null; p = Object.getPrototypeOf(p)) {
+    const ctor = Object.hasOwn(p, "constructor") ? p.constructor : undefined;
+    if (typeof ctor === "function" && (BUILT_IN as readonly string[]).includes(ctor.name)) {
+      if (g[ctor.name] === ctor) return ctor.name;
+    }
+  }
+  return "Error";
+}
+
+function define(target: object, key: string, value: unknown, enumerable: boolean): void {
+  try {
+    Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable });
+  } catch {
+    // a non-configurable own property: keep what the constructor made
+  }
+}
+
+const UNREADABLE = Symbol("unreadable");
+
+function read(object: object, key: string, fallback?: unknown): unknown {
+  try {
+    return (object as Record<string, unknown>)[key];
+  } catch {
+    return fallback;
+  }
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return "";
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return safeString(error);
+}
