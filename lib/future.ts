@@ -1,0 +1,302 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// This module is runtime-neutral.
+
+import { deferred } from "./_deferred.ts";
+import { kOnDone } from "./_symbols.ts";
+import { checkTimeout, deadlineOf, onDeadline } from "./_timer.ts";
+import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
+
+/** The life cycle of a {@linkcode Future}: PENDING → RUNNING → FINISHED, or PENDING → CANCELLED. */
+export type FutureState = "PENDING" | "RUNNING" | "CANCELLED" | "FINISHED";
+
+let failedOf: (future: Future<unknown>) => boolean;
+
+/**
+ * Whether a FINISHED future holds an exception (also a falsy one such as `0` or `undefined`).
+ * Internal: used by `wait()` for FIRST_EXCEPTION; not exported from the package.
+ *
+ * @param future The future to inspect.
+ * @returns True if the future finished with an exception.
+ */
+export function hasException(future: Future<unknown>): boolean {
+  return failedOf(future);
+}
+
+/**
+ * The eventual result of a call, like Python's `concurrent.futures.Future`. Executors create
+ * futures; `new Future()` is for executor implementations and tests. Awaiting a future is the same
+ * as awaiting {@linkcode Future.result}. A failed future that nobody awaits never causes an
+ * unhandled rejection.
+ *
+ * @typeParam T The type of the result.
+ *
+ * @example Settling a future by hand
+ * ```ts
+ * import { Future } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const future = new Future<number>();
+ * future.addDoneCallback((f) => assert.equal(f.state, "FINISHED"));
+ * future.setResult(42);
+ * assert.equal(await future, 42);
+ * assert.equal(String(future), 'Future { state: "FINISHED", result: 42 }');
+ * ```
+ */
+export class Future<T> implements PromiseLike<T> {
+  static {
+    failedOf = (future) => future.#hasException;
+  }
+  #state: FutureState = "PENDING";
+  #result: T | undefined;
+  // The exception is kept as a plain value and only rejected on demand, so nobody is told about an
+  // unhandled rejection; #hasException tells a thrown `undefined` from success.
+  #exception: unknown;
+  #hasException = false;
+  // Typed with `never` so that Future<T> stays covariant in T (Future<never> is a Future<number>).
+  #callbacks: ((future: never) => void)[] = [];
+  #listeners = new Set<(future: never) => void>();
+
+  /** The current state: `"PENDING"`, `"RUNNING"`, `"CANCELLED"` or `"FINISHED"`. */
+  get state(): FutureState {
+    return this.#state;
+  }
+
+  /**
+   * Cancels the future if it has not started.
+   *
+   * @returns True if the future is now cancelled (also if it already was); false if it is running
+   * or finished.
+   */
+  cancel(): boolean {
+    if (this.#state === "CANCELLED") return true;
+    if (this.#state !== "PENDING") return false;
+    this.#state = "CANCELLED";
+    this.#complete();
+    return true;
+  }
+
+  /**
+   * Whether the future was cancelled.
+   *
+   * @returns True in state CANCELLED.
+   */
+  cancelled(): boolean {
+    return this.#state === "CANCELLED";
+  }
+
+  /**
+   * Whether the call is running (and can no longer be cancelled).
+   *
+   * @returns True in state RUNNING.
+   */
+  running(): boolean {
+    return this.#state === "RUNNING";
+  }
+
+  /**
+   * Whether the future is done: cancelled or finished.
+   *
+   * @returns True in state CANCELLED or FINISHED.
+   */
+  done(): boolean {
+    return this.#state === "CANCELLED" || this.#state === "FINISHED";
+  }
+
+  /**
+   * Waits for the result of the call.
+   *
+   * @param options `timeout` in milliseconds; `undefined` waits forever, `<= 0` only checks.
+   * @returns The result.
+   * @throws {CancelledError} If the future was cancelled (even with a timeout).
+   * @throws {TimeoutError} If the future is not done in time.
+   * @throws {unknown} The exception of the call: the same value every time.
+   */
+  async result(options?: { timeout?: number | undefined }): Promise<T> {
+    await this.#waitDone(options);
+    if (this.#hasException) throw this.#exception;
+    return this.#result as T;
+  }
+
+  /**
+   * Waits for the exception of the call.
+   *
+   * @param options `timeout` in milliseconds; `undefined` waits forever, `<= 0` only checks.
+   * @returns The exception, or `undefined` if the call succeeded.
+   * @throws {CancelledError} If the future was cancelled (even with a timeout).
+   * @throws {TimeoutError} If the future is not done in time.
+   */
+  async exception(options?: { timeout?: number | undefined }): Promise<unknown> {
+    await this.#waitDone(options);
+    return this.#hasException ? this.#exception : undefined;
+  }
+
+  /**
+   * Calls `fn(future)` when the future is cancelled or finishes, or at once if it is done.
+   * Callbacks run synchronously, in the order added; one that throws is reported on
+   * `console.error` and does not stop the others.
+   *
+   * @param fn The callback.
+   */
+  addDoneCallback(fn: (future: Future<T>) => void): void {
+    if (typeof fn !== "function") throw new TypeError("fn must be a function");
+    if (this.done()) this.#call(fn);
+    else this.#callbacks.push(fn);
+  }
+
+  /**
+   * Makes the future awaitable: `await future` is `await future.result()`.
+   *
+   * @param onfulfilled Called with the result.
+   * @param onrejected Called with the exception, a `CancelledError`.
+   * @returns A promise for the callback's return value.
+   */
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.result().then(onfulfilled, onrejected);
+  }
+
+  /**
+   * For executors: marks the future as running before the call starts.
+   *
+   * @returns True if the future is now RUNNING; false if it was cancelled (skip the call).
+   * @throws {InvalidStateError} If the future is already running or finished.
+   */
+  setRunningOrNotifyCancel(): boolean {
+    if (this.#state === "CANCELLED") return false;
+    if (this.#state !== "PENDING") {
+      throw new InvalidStateError(`Future in unexpected state: ${this.#state}`);
+    }
+    this.#state = "RUNNING";
+    return true;
+  }
+
+  /**
+   * For executors: finishes the future with a result.
+   *
+   * @param value The result.
+   * @throws {InvalidStateError} If the future is already done; it is left unchanged.
+   */
+  setResult(value: T): void {
+    this.#checkNotDone();
+    this.#result = value;
+    this.#state = "FINISHED";
+    this.#complete();
+  }
+
+  /**
+   * For executors: finishes the future with an exception (any value, also a falsy one).
+   *
+   * @param error The exception.
+   * @throws {InvalidStateError} If the future is already done; it is left unchanged.
+   */
+  setException(error: unknown): void {
+    this.#checkNotDone();
+    this.#exception = error;
+    this.#hasException = true;
+    this.#state = "FINISHED";
+    this.#complete();
+  }
+
+  /**
+   * Describes the future on one line.
+   *
+   * @returns A description such as `Future { state: "FINISHED", result: 42 }`.
+   */
+  toString(): string {
+    if (this.#state !== "FINISHED") return `Future { state: "${this.#state}" }`;
+    return this.#hasException
+      ? `Future { state: "FINISHED", error: ${describe(this.#exception)} }`
+      : `Future { state: "FINISHED", result: ${describe(this.#result)} }`;
+  }
+
+  /** Node's and Bun's `util.inspect` (and Deno's console) show {@linkcode Future.toString}. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  /**
+   * Internal: registers `listener`, called once when the future is done (at once if it is).
+   *
+   * @param listener Called synchronously with the future.
+   * @returns A function that removes the listener.
+   */
+  [kOnDone](listener: (future: Future<T>) => void): () => void {
+    if (this.done()) {
+      listener(this);
+      return () => {};
+    }
+    const entry = (future: Future<T>): void => listener(future);
+    this.#listeners.add(entry);
+    return () => {
+      this.#listeners.delete(entry);
+    };
+  }
+
+  #checkNotDone(): void {
+    if (this.done()) throw new InvalidStateError(`${this.#state}: ${this}`);
+  }
+
+  async #waitDone(options: { timeout?: number | undefined } | undefined): Promise<void> {
+    if (options !== undefined && (typeof options !== "object" || options === null)) {
+      throw new TypeError("options must be an object such as { timeout: 1000 }");
+    }
+    const timeout = options?.timeout;
+    checkTimeout(timeout);
+    if (!this.done()) {
+      if (timeout !== undefined && timeout <= 0) throw new TimeoutError();
+      const { promise, resolve, reject } = deferred<void>();
+      const remove = this[kOnDone](() => resolve());
+      const clear = onDeadline(deadlineOf(timeout), () => {
+        remove();
+        reject(new TimeoutError());
+      });
+      try {
+        await promise;
+      } finally {
+        clear();
+      }
+    }
+    if (this.#state === "CANCELLED") throw new CancelledError();
+  }
+
+  // Wakes the internal listeners, then runs the callbacks; both lists are emptied.
+  #complete(): void {
+    const listeners = [...this.#listeners];
+    this.#listeners.clear();
+    for (const listener of listeners) this.#call(listener);
+    const callbacks = this.#callbacks;
+    this.#callbacks = [];
+    for (const fn of callbacks) this.#call(fn);
+  }
+
+  #call(fn: (future: never) => void): void {
+    try {
+      fn(this as never);
+    } catch (error) {
+      console.error("exception calling callback for", this, error);
+    }
+  }
+}
+
+// A short, single-line description of a result or exception for toString().
+function describe(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    case "bigint":
+      return `${value}n`;
+    case "function":
+      return `[Function${value.name ? ` ${value.name}` : ""}]`;
+    case "object":
+      break;
+    default:
+      return String(value);
+  }
+  if (value === null) return "null";
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  if (Array.isArray(value)) return `Array(${value.length})`;
+  const ctor = (value as { constructor?: { name?: unknown } }).constructor;
+  return typeof ctor?.name === "string" && ctor.name !== "" ? ctor.name : "Object";
+}
