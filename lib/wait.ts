@@ -1,0 +1,130 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// This module is runtime-neutral.
+
+import { deferred } from "./_deferred.ts";
+import { kOnDone } from "./_symbols.ts";
+import { checkTimeout, deadlineOf, onDeadline } from "./_timer.ts";
+import { Future, hasException } from "./future.ts";
+
+/** {@linkcode wait} returns as soon as any future finishes or is cancelled. */
+export const FIRST_COMPLETED = "FIRST_COMPLETED" as const;
+/** {@linkcode wait} returns when any future fails (a cancellation is not a failure), or all are done. */
+export const FIRST_EXCEPTION = "FIRST_EXCEPTION" as const;
+/** {@linkcode wait} returns when every future has finished or been cancelled (the default). */
+export const ALL_COMPLETED = "ALL_COMPLETED" as const;
+
+const RETURN_WHEN: ReadonlySet<unknown> = new Set([
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  ALL_COMPLETED,
+]);
+
+/** The condition on which {@linkcode wait} returns. */
+export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
+
+/** The futures given to {@linkcode wait}, split by whether they are done. */
+export interface DoneAndNotDone<T> {
+  /** The futures that finished or were cancelled. */
+  done: Set<Future<T>>;
+  /** The futures still pending or running. */
+  notDone: Set<Future<T>>;
+}
+
+/**
+ * Waits until the futures meet `returnWhen`, like Python's `concurrent.futures.wait()`. A cancelled
+ * future counts as done at once. A timeout never rejects: the stragglers are in `notDone`. Every
+ * listener and timer is removed before the promise settles.
+ *
+ * @typeParam T The futures' result type.
+ * @param futures The futures; duplicates collapse.
+ * @param options `timeout`: milliseconds to wait; `undefined` (the default) waits forever, `0` or
+ * less only checks. `returnWhen`: the condition to wait for, `ALL_COMPLETED` by default.
+ * @returns The done and not-done futures.
+ * @throws {TypeError} If an element is not a `Future`, or `timeout` is not a number.
+ * @throws {RangeError} If `returnWhen` is unknown and some future is not done.
+ *
+ * @example Waiting for the first of two futures
+ * ```ts
+ * import { Future, FIRST_COMPLETED, wait } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const fast = new Future<string>();
+ * const slow = new Future<string>();
+ * setTimeout(() => fast.setResult("fast"), 1);
+ * const { done, notDone } = await wait([fast, slow], { returnWhen: FIRST_COMPLETED });
+ * assert.deepEqual([...done], [fast]);
+ * assert.deepEqual([...notDone], [slow]);
+ * ```
+ */
+export async function wait<T>(
+  futures: Iterable<Future<T>>,
+  options?: { timeout?: number | undefined; returnWhen?: ReturnWhen | undefined },
+): Promise<DoneAndNotDone<T>> {
+  const all = uniqueFutures(futures, "wait");
+  const { timeout, returnWhen = ALL_COMPLETED } = options ?? {};
+  checkTimeout(timeout);
+  const done = new Set<Future<T>>();
+  const notDone = new Set<Future<T>>();
+  for (const future of all) (future.done() ? done : notDone).add(future);
+  const result = (): DoneAndNotDone<T> => ({ done, notDone });
+  const failed = (future: Future<T>): boolean =>
+    !future.cancelled() && hasException(future as Future<unknown>);
+
+  if (notDone.size === 0) return result();
+  if (returnWhen === FIRST_COMPLETED && done.size > 0) return result();
+  if (returnWhen === FIRST_EXCEPTION && [...done].some(failed)) return result();
+  if (!RETURN_WHEN.has(returnWhen)) {
+    const shown = typeof returnWhen === "string" ? JSON.stringify(returnWhen) : String(returnWhen);
+    throw new RangeError(`Invalid return condition: ${shown}`);
+  }
+  if (timeout !== undefined && timeout <= 0) return result();
+
+  const { promise, resolve } = deferred<void>();
+  const removers: (() => void)[] = [];
+  const onDone = (future: Future<T>): void => {
+    notDone.delete(future);
+    done.add(future);
+    if (
+      notDone.size === 0 || returnWhen === FIRST_COMPLETED ||
+      (returnWhen === FIRST_EXCEPTION && failed(future))
+    ) resolve();
+  };
+  for (const future of [...notDone]) removers.push(future[kOnDone](onDone));
+  const clear = onDeadline(deadlineOf(timeout), resolve);
+  try {
+    await promise;
+  } finally {
+    clear();
+    for (const remove of removers) remove();
+  }
+  return result();
+}
+
+/**
+ * Internal: the distinct futures of `futures`, in first-seen order.
+ *
+ * @param futures The iterable to read.
+ * @param caller The public function's name, for error messages.
+ * @returns The distinct futures.
+ * @throws {TypeError} If `futures` is not iterable or holds something that is not a `Future`.
+ */
+export function uniqueFutures<T>(futures: Iterable<Future<T>>, caller: string): Set<Future<T>> {
+  if (
+    futures == null ||
+    typeof (futures as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function"
+  ) {
+    throw new TypeError(`${caller}() expects an iterable of futures`);
+  }
+  const unique = new Set<Future<T>>();
+  let index = 0;
+  for (const future of futures) {
+    if (!(future instanceof Future)) {
+      throw new TypeError(
+        `${caller}() expects futures: the element at index ${index} is not a Future`,
+      );
+    }
+    unique.add(future);
+    index++;
+  }
+  return unique;
+}
