@@ -1,0 +1,338 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// Executor.map() and starmap(): submission, ordering, chunks, timeout and abort. Runtime-neutral.
+
+import { deferred } from "./_deferred.ts";
+import { kOnDone, kSubmitChunk } from "./_symbols.ts";
+import { deadlineOf, onDeadline, remaining } from "./_timer.ts";
+import { CancelledError, TimeoutError } from "./errors.ts";
+import type { ChunkOutcome, Executor } from "./executor.ts";
+import type { Future } from "./future.ts";
+
+/** Any function, as map() calls it. */
+export type AnyFunction = (...args: unknown[]) => unknown;
+
+// One unit of work in input order: a single item, a chunk, or an error met while reading the input
+// or submitting (reported at this position).
+interface Unit {
+  future?: Future<unknown>;
+  chunk?: boolean;
+  error?: { value: unknown };
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/** How a map runs; validated by `Executor.map()`. */
+export interface MapSettings {
+  name: string;
+  spread: boolean;
+  timeout: number | undefined;
+  chunked: boolean;
+  chunksize: number;
+  buffersize: number | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/** The iterator returned by `Executor.map()` and `starmap()`. */
+export class MapIterator implements AsyncIterableIterator<unknown> {
+  #executor: Executor;
+  #fn: AnyFunction;
+  #s: MapSettings;
+  #deadline: number;
+  #sync: Iterator<unknown> | undefined;
+  #async: AsyncIterator<unknown> | undefined;
+  #sourceDone = false;
+  #index = 0; // position of the next input item
+  #units: Unit[] = []; // submitted units not yet read; #head is the oldest
+  #head = 0;
+  #values: unknown[] = []; // results of the current chunk not yet yielded
+  #valueHead = 0;
+  #chunkError: { value: unknown } | undefined; // the current chunk's failing item, after #values
+  #unfinished = 0; // submitted futures not yet done
+  #finished = false;
+  #listening = false; // an abort listener is installed
+  #wake: (() => void) | undefined; // wakes the waiting step
+  #space: (() => void) | undefined; // wakes the async reader waiting for buffer space
+  #queue: Promise<unknown> = Promise.resolve(); // next() calls run one after the other
+
+  constructor(executor: Executor, fn: AnyFunction, source: object, settings: MapSettings) {
+    this.#executor = executor;
+    this.#fn = fn;
+    this.#s = settings;
+    this.#deadline = deadlineOf(settings.timeout);
+    const { signal } = settings;
+    if (signal?.aborted) {
+      this.#sourceDone = true; // nothing is read or submitted; the first step rejects
+      return;
+    }
+    if (typeof (source as Partial<Iterable<unknown>>)[Symbol.iterator] === "function") {
+      this.#sync = (source as Iterable<unknown>)[Symbol.iterator]();
+      try {
+        this.#readSync(settings.buffersize ?? Infinity);
+      } catch (error) {
+        this.#finish(); // a submit error at the call: cancel what was submitted, then throw
+        throw error;
+      }
+    } else {
+      this.#async = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+      void this.#pump();
+    }
+    if (signal && !(this.#sourceDone && this.#unfinished === 0)) {
+      signal.addEventListener("abort", this.#onAbort);
+      this.#listening = true;
+    }
+  }
+
+  next(): Promise<IteratorResult<unknown>> {
+    const step = this.#queue.then(() => this.#step());
+    this.#queue = step.then(noop, noop);
+    return step;
+  }
+
+  return(): Promise<IteratorResult<unknown>> {
+    this.#finish();
+    return Promise.resolve(DONE);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<unknown> {
+    return this;
+  }
+
+  async #step(): Promise<IteratorResult<unknown>> {
+    let toppedUp = false;
+    for (;;) {
+      if (this.#finished) return DONE;
+      if (this.#s.signal?.aborted) return this.#fail(this.#s.signal.reason);
+      if (this.#valueHead < this.#values.length) {
+        return { value: this.#values[this.#valueHead++], done: false };
+      }
+      if (this.#chunkError) return this.#fail(this.#chunkError.value);
+      if (!toppedUp && this.#sync && this.#s.buffersize !== undefined) {
+        toppedUp = true; // Python's rule: each step submits one more unit, then waits for the oldest
+        this.#readSyncLater();
+      }
+      const unit = this.#units[this.#head];
+      if (unit?.error) return this.#fail(unit.error.value);
+      if (unit === undefined && this.#sourceDone) {
+        this.#finish();
+        return DONE;
+      }
+      const future = unit?.future;
+      if (future === undefined || !future.done()) {
+        if (remaining(this.#deadline) <= 0) {
+          return this.#fail(
+            new TimeoutError(`${this.#s.name} timed out after ${this.#s.timeout} ms`),
+          );
+        }
+        await this.#block(future); // for the oldest unit, or for the reader to submit one
+        continue;
+      }
+      this.#shift();
+      if (future.cancelled()) return this.#fail(new CancelledError());
+      let value: unknown;
+      try {
+        value = await future.result();
+      } catch (error) {
+        return this.#fail(error);
+      }
+      if (this.#finished) return DONE;
+      if (!unit!.chunk) return { value, done: false };
+      const outcome = value as ChunkOutcome;
+      this.#values = outcome.values;
+      this.#valueHead = 0;
+      if (outcome.error) this.#chunkError = { value: outcome.error.error };
+    }
+  }
+
+  // Waits until woken: by the future, the reader, an abort, return() or the deadline.
+  async #block(future: Future<unknown> | undefined): Promise<void> {
+    const { promise, resolve } = deferred<void>();
+    this.#wake = resolve;
+    const remove = future?.[kOnDone](() => resolve());
+    const clear = onDeadline(this.#deadline, resolve);
+    try {
+      await promise;
+    } finally {
+      clear();
+      remove?.();
+      this.#wake = undefined;
+    }
+  }
+
+  #fail(error: unknown): never {
+    this.#finish();
+    throw error;
+  }
+
+  // Reads up to `limit` units from the sync source and submits them; a submit error is thrown.
+  #readSync(limit: number): void {
+    for (let n = 0; n < limit && !this.#sourceDone; n++) {
+      const argLists: unknown[][] = [];
+      let failure: { value: unknown } | undefined;
+      while (!failure && argLists.length < this.#unitSize && !this.#sourceDone) {
+        failure = this.#take(argLists, () => this.#sync!.next());
+      }
+      this.#submitUnit(argLists, failure);
+    }
+    this.#maybeUnlisten();
+  }
+
+  // A later sync read (buffersize mode): a submit error is reported at its position.
+  #readSyncLater(): void {
+    try {
+      this.#readSync(1);
+    } catch (error) {
+      this.#units.push({ error: { value: error } });
+      this.#closeSource();
+    }
+  }
+
+  // Reads the async source in the background, at most `buffersize` unread units ahead.
+  async #pump(): Promise<void> {
+    try {
+      while (!this.#finished && !this.#sourceDone) {
+        const { buffersize } = this.#s;
+        if (buffersize !== undefined && this.#units.length - this.#head >= buffersize) {
+          const { promise, resolve } = deferred<void>();
+          this.#space = resolve;
+          await promise;
+          this.#space = undefined;
+          continue;
+        }
+        const argLists: unknown[][] = [];
+        let failure: { value: unknown } | undefined;
+        while (!failure && argLists.length < this.#unitSize && !this.#sourceDone) {
+          const read = await Promise.resolve(this.#async!.next()).then(
+            (result) => () => result,
+            (error) => (): never => {
+              throw error;
+            },
+          );
+          if (this.#finished || this.#s.signal?.aborted) return;
+          failure = this.#take(argLists, read);
+        }
+        try {
+          this.#submitUnit(argLists, failure);
+        } catch (error) {
+          this.#units.push({ error: { value: error } });
+          this.#closeSource();
+        }
+        this.#wake?.();
+      }
+    } catch (error) {
+      if (!this.#finished) this.#units.push({ error: { value: error } });
+      this.#sourceDone = true;
+      this.#wake?.();
+    }
+    this.#maybeUnlisten();
+  }
+
+  get #unitSize(): number {
+    return this.#s.chunked ? this.#s.chunksize : 1;
+  }
+
+  // Adds one item read from the input to `argLists`; returns the error to report there, if any.
+  #take(
+    argLists: unknown[][],
+    read: () => IteratorResult<unknown>,
+  ): { value: unknown } | undefined {
+    let result: IteratorResult<unknown>;
+    try {
+      result = read();
+    } catch (error) {
+      this.#sourceDone = true; // a throwing iterator is not closed
+      return { value: error };
+    }
+    if (result.done) {
+      this.#sourceDone = true;
+      return undefined;
+    }
+    const item = result.value, index = this.#index++;
+    if (!this.#s.spread) argLists.push([item]);
+    else if (Array.isArray(item)) argLists.push(item);
+    else {
+      try {
+        if (typeof (item as Partial<Iterable<unknown>>)?.[Symbol.iterator] !== "function") {
+          throw new TypeError(`starmap() expects argument lists: item ${index} is not iterable`);
+        }
+        argLists.push([...(item as Iterable<unknown>)]);
+      } catch (error) {
+        this.#closeSource();
+        return { value: error };
+      }
+    }
+    return undefined;
+  }
+
+  // Submits the unit for `argLists` (if any), then records `failure` (if any) after it.
+  #submitUnit(argLists: unknown[][], failure: { value: unknown } | undefined): void {
+    if (argLists.length > 0) {
+      const future = this.#s.chunked
+        ? this.#executor[kSubmitChunk]!(this.#fn, argLists) as Future<unknown>
+        : this.#executor.submit(this.#fn, ...argLists[0]!) as Future<unknown>;
+      this.#units.push({ future, chunk: this.#s.chunked });
+      this.#unfinished++;
+      future[kOnDone](() => {
+        this.#unfinished--;
+        this.#maybeUnlisten();
+      });
+    }
+    if (failure) this.#units.push({ error: failure });
+  }
+
+  #shift(): void {
+    this.#units[this.#head++] = {};
+    if (this.#head > 1024 && this.#head * 2 > this.#units.length) {
+      this.#units = this.#units.slice(this.#head);
+      this.#head = 0;
+    }
+    this.#space?.();
+  }
+
+  #onAbort = (): void => {
+    for (let i = this.#head; i < this.#units.length; i++) this.#units[i]!.future?.cancel();
+    this.#closeSource();
+    this.#unlisten();
+    this.#wake?.();
+  };
+
+  // With the input read and every unit done, an abort has nothing left to cancel.
+  #maybeUnlisten(): void {
+    if (this.#sourceDone && this.#unfinished === 0) this.#unlisten();
+  }
+
+  #unlisten(): void {
+    if (!this.#listening) return;
+    this.#listening = false;
+    this.#s.signal!.removeEventListener("abort", this.#onAbort);
+  }
+
+  #closeSource(): void {
+    if (this.#sourceDone) return;
+    this.#sourceDone = true;
+    try {
+      const closing = (this.#sync ?? this.#async)?.return?.();
+      if (this.#async) Promise.resolve(closing).then(noop, noop);
+    } catch {
+      // a source that cannot be closed is left as it is
+    }
+    this.#space?.();
+  }
+
+  // Ends the iteration: cancels every unfinished unit, closes the input, removes listeners.
+  #finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    for (let i = this.#head; i < this.#units.length; i++) this.#units[i]!.future?.cancel();
+    this.#units = [];
+    this.#head = 0;
+    this.#values = [];
+    this.#valueHead = 0;
+    this.#chunkError = undefined;
+    this.#closeSource();
+    this.#unlisten();
+    this.#wake?.();
+    this.#space?.();
+  }
+}
+
+function noop(): void {}

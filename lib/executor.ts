@@ -1,0 +1,221 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// This module is runtime-neutral.
+
+import { type AnyFunction, MapIterator } from "./_map.ts";
+import { kSubmitChunk } from "./_symbols.ts";
+import { checkTimeout } from "./_timer.ts";
+import type { Future } from "./future.ts";
+
+/** Options for {@linkcode Executor.map} and {@linkcode Executor.starmap}. */
+export interface MapOptions {
+  /**
+   * Milliseconds, counted from the `map()` call, until iteration rejects with `TimeoutError`;
+   * `undefined` waits forever.
+   * @default {undefined}
+   */
+  timeout?: number | undefined;
+  /**
+   * How many items make one unit of work (one message to a worker). Executors without chunk
+   * support accept it and run each item on its own.
+   * @default {1}
+   */
+  chunksize?: number | undefined;
+  /**
+   * How many units may be submitted ahead of the one being read; `undefined` submits everything
+   * from a sync iterable at the call.
+   * @default {undefined}
+   */
+  buffersize?: number | undefined;
+  /** Aborting it cancels the unfinished units; iteration then rejects with `signal.reason`. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Options for {@linkcode Executor.shutdown}. */
+export interface ShutdownOptions {
+  /**
+   * Resolve only when all submitted work is done and every worker has exited.
+   * @default {true}
+   */
+  wait?: boolean | undefined;
+  /**
+   * Cancel the futures that have not started.
+   * @default {false}
+   */
+  cancelFutures?: boolean | undefined;
+}
+
+/**
+ * What a chunk submitted through `executor[kSubmitChunk]` finishes with: the results of its items
+ * in order, up to the first failing item, whose position inside the chunk and error are in `error`.
+ * A failure of the worker itself (a broken pool) makes the chunk's future fail instead.
+ */
+export interface ChunkOutcome {
+  /** The results of the items before the failing one (all of them when none failed). */
+  values: unknown[];
+  /** The first failing item: its index inside the chunk and what it threw. */
+  error?: { index: number; error: unknown };
+}
+
+/**
+ * The base class of executors, like Python's `concurrent.futures.Executor`: a subclass provides
+ * `submit()` (and `shutdown()`); `map()`, `starmap()` and `await using` come with it.
+ *
+ * @example A minimal executor that runs each call on the main thread
+ * ```ts
+ * import { Executor, Future } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * class InlineExecutor extends Executor {
+ *   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
+ *     const future = new Future<Awaited<R>>();
+ *     queueMicrotask(async () => {
+ *       if (!future.setRunningOrNotifyCancel()) return; // cancelled while queued
+ *       try {
+ *         future.setResult(await fn(...args));
+ *       } catch (error) {
+ *         future.setException(error);
+ *       }
+ *     });
+ *     return future;
+ *   }
+ * }
+ *
+ * await using executor = new InlineExecutor();
+ * const squares: number[] = [];
+ * for await (const square of executor.map((x: number) => x * x, [1, 2, 3])) squares.push(square);
+ * assert.deepEqual(squares, [1, 4, 9]);
+ * ```
+ */
+export abstract class Executor implements AsyncDisposable {
+  /**
+   * Schedules `fn(...args)` and returns a future for its result.
+   *
+   * @typeParam A The argument types.
+   * @typeParam R The return type; an async function's future settles with the awaited value.
+   * @param fn The function to call.
+   * @param args Its arguments.
+   * @returns A future for the result.
+   */
+  abstract submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
+
+  /**
+   * Optional, internal: runs `fn(...args)` for each of `argLists` as one unit of work; used by
+   * {@linkcode Executor.map} when `chunksize > 1`.
+   *
+   * @ignore
+   */
+  [kSubmitChunk]?(fn: (...args: never[]) => unknown, argLists: unknown[][]): Future<ChunkOutcome>;
+
+  /**
+   * Calls `fn(item)` for every item through this executor and yields the results in input order.
+   *
+   * Items from a sync iterable are submitted during the call (all of them, or the first
+   * `buffersize` units, then one more per step), so the work runs even if the iterator is never
+   * read; an async iterable is read in the background as fast as `buffersize` allows. When an item
+   * fails, iteration rejects with its error at that item's position (earlier results of its chunk
+   * are still yielded), then ends. On that, on `timeout` (counted from this call), on leaving the
+   * loop early and on aborting `signal`, every unfinished unit is cancelled. If `signal` is already
+   * aborted at the call, nothing is submitted and the first step rejects with `signal.reason`. An
+   * error thrown while reading `items`, or by a `submit` after the call, is reported at its
+   * position; the input is then closed (`return()`). After the iteration ends, `next()` yields
+   * `done`.
+   *
+   * @typeParam T The item type.
+   * @typeParam R The return type of `fn`.
+   * @param fn The function to call on each item.
+   * @param items A sync or async iterable (a sync one is used if it is both).
+   * @param options `timeout`, `chunksize`, `buffersize` and `signal`.
+   * @returns An async iterator of the results.
+   * @throws {TypeError} At the call: `fn` is not a function, `items` is not iterable, or an option
+   * has the wrong type.
+   * @throws {RangeError} At the call: `chunksize` or `buffersize` is below 1.
+   * @throws {InvalidStateError} At the call, from `submit` (e.g. after `shutdown()`).
+   */
+  map<T, R>(
+    fn: (item: T) => R,
+    items: Iterable<T> | AsyncIterable<T>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<Awaited<R>> {
+    return startMap(this, fn, items, options, false) as AsyncIterableIterator<Awaited<R>>;
+  }
+
+  /**
+   * Like {@linkcode Executor.map}, but each element of `argLists` is spread as the arguments:
+   * `fn(...args)`.
+   *
+   * @typeParam A The argument types.
+   * @typeParam R The return type of `fn`.
+   * @param fn The function to call.
+   * @param argLists A sync or async iterable of argument lists.
+   * @param options `timeout`, `chunksize`, `buffersize` and `signal`.
+   * @returns An async iterator of the results.
+   * @throws {TypeError} At the call, as for `map()`.
+   * @throws {RangeError} At the call, as for `map()`.
+   */
+  starmap<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    argLists: Iterable<A> | AsyncIterable<A>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<Awaited<R>> {
+    return startMap(this, fn, argLists, options, true) as AsyncIterableIterator<Awaited<R>>;
+  }
+
+  /**
+   * Stops accepting work. The base class does nothing; pools release their workers.
+   *
+   * @param _options `wait` (default true) and `cancelFutures` (default false).
+   * @returns A promise that resolves when the executor has shut down.
+   */
+  shutdown(_options?: ShutdownOptions): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** `shutdown({ wait: true })`, so `await using executor = …` cleans up. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown({ wait: true });
+  }
+}
+
+// Validates the arguments of map()/starmap() at the call, then starts submitting.
+function startMap(
+  executor: Executor,
+  fn: unknown,
+  items: unknown,
+  options: MapOptions | undefined,
+  spread: boolean,
+): AsyncIterableIterator<unknown> {
+  const name = spread ? "starmap()" : "map()";
+  if (typeof fn !== "function") throw new TypeError("fn must be a function");
+  const source = items as Partial<Iterable<unknown> & AsyncIterable<unknown>> | null | undefined;
+  const sync = typeof source?.[Symbol.iterator] === "function";
+  if (!sync && typeof source?.[Symbol.asyncIterator] !== "function") {
+    throw new TypeError(`${name} expects an iterable or async iterable`);
+  }
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError("options must be an object");
+  }
+  const { timeout, chunksize = 1, buffersize, signal } = options ?? {};
+  checkTimeout(timeout);
+  if (typeof chunksize !== "number" || !Number.isInteger(chunksize)) {
+    throw new TypeError("chunksize must be an integer");
+  }
+  if (chunksize < 1) throw new RangeError("chunksize must be >= 1");
+  if (
+    buffersize !== undefined && (typeof buffersize !== "number" || !Number.isInteger(buffersize))
+  ) {
+    throw new TypeError("buffersize must be an integer or undefined");
+  }
+  if (buffersize !== undefined && buffersize < 1) throw new RangeError("buffersize must be >= 1");
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError("signal must be an AbortSignal");
+  }
+  return new MapIterator(executor, fn as AnyFunction, source!, {
+    name,
+    spread,
+    timeout,
+    chunked: chunksize > 1 && typeof executor[kSubmitChunk] === "function",
+    chunksize,
+    buffersize,
+    signal,
+  });
+}
