@@ -44,6 +44,8 @@ export {
   TimeoutError,
 } from "./lib/errors.ts";
 
-// ── Executors ───────────────────────────────────────────────────────────────────────────────────
-// ThreadPoolExecutor, ProcessPoolExecutor and their option types (ExecutorOptions,
-// ThreadPoolOptions, ProcessPoolOptions) are exported here.
+export { ThreadPoolExecutor } from "./lib/thread_pool.ts";
+export type { SubmitOptions, ThreadPoolOptions } from "./lib/thread_pool.ts";
+export { ProcessPoolExecutor } from "./lib/process_pool.ts";
+export type { ProcessPoolOptions } from "./lib/process_pool.ts";
+export type { ExecutorOptions } from "./lib/_pool_options.ts";

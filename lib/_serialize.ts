@@ -3,7 +3,15 @@
 // value travels back as plain data.
 
 import { findUncloneable, type Transport } from "./_uncloneable.ts";
-import { SerializationError } from "./errors.ts";
+import {
+  BrokenExecutor,
+  BrokenProcessPool,
+  BrokenThreadPool,
+  CancelledError,
+  InvalidStateError,
+  SerializationError,
+  TimeoutError,
+} from "./errors.ts";
 
 export { findUncloneable, type Transport, type Uncloneable } from "./_uncloneable.ts";
 
@@ -232,7 +240,10 @@ function encodeError(
 function buildError(record: EncodedError): Error {
   const g = globalThis as unknown as Record<string, new (message: string, name?: string) => Error>;
   let error: Error;
-  if (record.base === "DOMException" && typeof g.DOMException === "function") {
+  const own = OWN_ERRORS.find(([name]) => name === record.base)?.[1];
+  if (own) {
+    error = new own(record.message, { path: String(record.props.path ?? "") });
+  } else if (record.base === "DOMException" && typeof g.DOMException === "function") {
     error = new g.DOMException(record.message, record.name);
   } else if (record.base === "AggregateError") {
     error = new AggregateError([], record.message);
@@ -261,7 +272,21 @@ function isError(value: unknown): value is object {
 }
 
 // The nearest built-in class in the prototype chain.
+// This package's own errors cross as themselves (a task may call a pool, or fail serialization in
+// the worker). Most specific first: the first class the error is an instance of names its base.
+// deno-lint-ignore no-explicit-any
+const OWN_ERRORS: readonly [string, new (message: string, options: any) => Error][] = [
+  ["SerializationError", SerializationError],
+  ["BrokenThreadPool", BrokenThreadPool],
+  ["BrokenProcessPool", BrokenProcessPool],
+  ["BrokenExecutor", BrokenExecutor],
+  ["CancelledError", CancelledError],
+  ["TimeoutError", TimeoutError],
+  ["InvalidStateError", InvalidStateError],
+];
+
 function baseOf(error: object): string {
+  for (const [name, cls] of OWN_ERRORS) if (error instanceof cls) return name;
   const g = globalThis as Record<string, unknown>;
   for (let p = Object.getPrototypeOf(error); p !== null; p = Object.getPrototypeOf(p)) {
     const ctor = Object.hasOwn(p, "constructor") ? p.constructor : undefined;

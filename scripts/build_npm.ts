@@ -10,7 +10,15 @@
 // Uses only node: built-ins, so `bun scripts/build_npm.ts` works too.
 
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import process from "node:process";
@@ -71,19 +79,30 @@ export function postProcess(dir: string): void {
   for (const file of walk(dir)) {
     if (file.endsWith(".d.ts")) {
       const text = readFileSync(file, "utf8");
-      const fixed = text.replace(DTS_SPECIFIER, (_m, head, q, path, m) => `${head}${q}${path}.${m}js${q}`);
+      const fixed = text.replace(
+        DTS_SPECIFIER,
+        (_m, head, q, path, m) => `${head}${q}${path}.${m}js${q}`,
+      );
       if (fixed !== text) writeFileSync(file, fixed);
     } else if (file.endsWith(".js")) {
       const text = readFileSync(file, "utf8");
       const fixed = text.replace(WORKER_URL, (_m, q, path, m, space) => {
         const target = resolve(join(file, ".."), `${path}.${m}js`);
         if (!existsSync(target)) {
-          throw new Error(`${relative(ROOT, file)}: ${path}.${m}js was not emitted; add its source to the tsconfig files`);
+          throw new Error(
+            `${
+              relative(ROOT, file)
+            }: ${path}.${m}js was not emitted; add its source to the tsconfig files`,
+          );
         }
         return `new URL(${q}${path}.${m}js${q},${space}import.meta.url)`;
       });
       if (LEFTOVER_URL.test(fixed)) {
-        throw new Error(`${relative(ROOT, file)}: a new URL(…".ts", import.meta.url) was left; write it as a plain string literal`);
+        throw new Error(
+          `${
+            relative(ROOT, file)
+          }: a new URL(…".ts", import.meta.url) was left; write it as a plain string literal`,
+        );
       }
       if (fixed !== text) writeFileSync(file, fixed);
     }
@@ -109,7 +128,16 @@ export function writePackageJson(denoJson: DenoJson, version: string): void {
     files: ["esm/"],
     sideEffects: false,
     engines: { node: ">=20.19" },
-    keywords: ["concurrent.futures", "worker", "thread pool", "process pool", "future", "executor", "deno", "bun"],
+    keywords: [
+      "concurrent.futures",
+      "worker",
+      "thread pool",
+      "process pool",
+      "future",
+      "executor",
+      "deno",
+      "bun",
+    ],
     dependencies: rootPkg.dependencies,
   };
   writeFileSync(join(NPM_DIR, "package.json"), JSON.stringify(pkg, null, 2) + "\n");

@@ -1,0 +1,547 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// The machinery both pools share: a FIFO queue, lazy start, idle reuse, at most maxWorkers,
+// replace-on-retire, broken-pool marking, abort, and shutdown. Runtime-neutral: workers are reached
+// only through the WorkerHandle that `spawn` returns.
+
+import type { ChunkOutcome } from "./executor.ts";
+import { Future } from "./future.ts";
+import { type FunctionSpec, functionSpec, type ModuleRegistry } from "./_function_source.ts";
+import { PROTOCOL_VERSION, type WorkerMessage } from "./_protocol.ts";
+import {
+  assertCloneable,
+  decodeThrown,
+  describeCloneFailure,
+  type Transport,
+} from "./_serialize.ts";
+import { type BrokenExecutor, InvalidStateError } from "./errors.ts";
+import type { ExitInfo, WorkerHandle } from "./runtime/types.ts";
+import { kOnDone } from "./_symbols.ts";
+
+/** What differs between the thread pool and the process pool. */
+export interface PoolPolicy {
+  transport: Transport;
+  maxWorkers: number;
+  /** Tasks sent to a busy worker ahead of time (the process pool's call queue); 0 for threads. */
+  prefetch: number;
+  maxTasksPerChild: number | undefined;
+  initializer: ((...args: never[]) => unknown) | undefined;
+  initargs: unknown[];
+  /** Loads the modules whose exports go by reference; `undefined` when there are none. */
+  registry: Promise<ModuleRegistry> | undefined;
+  /** Start one worker. */
+  spawn(
+    onMessage: (message: unknown) => void,
+    onExit: (info: ExitInfo) => void,
+  ): Promise<WorkerHandle>;
+  /** A fresh Broken* error for the pool's kind. */
+  broken(message: string, cause?: unknown): BrokenExecutor;
+  messages: {
+    /** For the futures that were running or queued when the pool broke. */
+    crashed: string;
+    /** For submit() on a broken pool. */
+    unusable: string;
+    /** For an initializer that threw. */
+    initializerFailed: string;
+  };
+}
+
+/** Per-call options beyond Python's `submit`. */
+export interface SubmitOptions {
+  signal?: AbortSignal;
+  transfer?: readonly Transferable[];
+}
+
+interface WorkItem {
+  id: number;
+  future: Future<unknown>;
+  fn: (...args: never[]) => unknown;
+  spec: FunctionSpec | undefined;
+  /** The arguments, or for a chunk the argument lists. */
+  payload: unknown[];
+  chunk: boolean;
+  transfer: readonly Transferable[] | undefined;
+  signal: AbortSignal | undefined;
+  slot: Slot | undefined;
+  release: (() => void) | undefined;
+}
+
+interface Slot {
+  handle: WorkerHandle | undefined;
+  ready: boolean;
+  inflight: Map<number, WorkItem>;
+  /** Function keys this worker has compiled. */
+  known: Set<string>;
+  started: number;
+  retiring: boolean;
+  /** Its exit is ours (retire, abort, shutdown), not a crash. */
+  expected: boolean;
+  referenced: boolean;
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+let nextId = 1;
+
+// A worker that cannot be unref'd (a web Worker on Deno) would keep the program alive while idle,
+// so it is retired after this long without work and started again when work comes.
+const IDLE_RETIRE_MS = 200;
+
+/** A pool of workers behind an Executor. */
+export class PoolCore {
+  #policy: PoolPolicy;
+  #queue: WorkItem[] = [];
+  #head = 0;
+  #slots = new Set<Slot>();
+  #registry: ModuleRegistry | undefined;
+  #setup: Promise<void> | undefined;
+  #initializerSpec: FunctionSpec | undefined;
+  #ready = false;
+  #broken: BrokenExecutor | undefined;
+  /** What later submit() calls are told once the pool is broken. */
+  #brokenMessage = "";
+  #shutdown = false;
+  #closed: Promise<void> | undefined;
+  #resolveClosed: (() => void) | undefined;
+
+  constructor(policy: PoolPolicy) {
+    this.#policy = policy;
+    if (policy.registry === undefined) this.#prepare(undefined);
+  }
+
+  /** Whether shutdown() was called. */
+  get isShutdown(): boolean {
+    return this.#shutdown;
+  }
+
+  /** Queue `fn(...args)` (or a chunk) and return its future. */
+  submit(
+    fn: (...args: never[]) => unknown,
+    payload: unknown[],
+    chunk: boolean,
+    options: SubmitOptions | undefined,
+  ): Future<unknown> {
+    if (this.#broken) throw this.#policy.broken(this.#brokenMessage, this.#broken.cause);
+    if (this.#shutdown) {
+      throw new InvalidStateError("cannot schedule new futures after shutdown");
+    }
+    const future = new Future<unknown>();
+    const signal = options?.signal;
+    if (signal?.aborted) {
+      future.setException(signal.reason);
+      return future;
+    }
+    const item: WorkItem = {
+      id: nextId++,
+      future,
+      fn,
+      spec: undefined,
+      payload,
+      chunk,
+      transfer: options?.transfer,
+      signal,
+      slot: undefined,
+      release: undefined,
+    };
+    if (this.#ready && !this.#check(item)) return future;
+    if (signal) this.#watchAbort(item, signal);
+    this.#queue.push(item);
+    this.#dispatch();
+    return future;
+  }
+
+  /** Stop accepting work; resolve when all of it is done and every worker has exited. */
+  shutdown(wait: boolean, cancelFutures: boolean): Promise<void> {
+    if (!this.#shutdown) {
+      this.#shutdown = true;
+      this.#closed = new Promise((resolve) => this.#resolveClosed = resolve);
+      if (cancelFutures) {
+        for (let i = this.#head; i < this.#queue.length; i++) this.#queue[i]!.future.cancel();
+        this.#compact(true);
+      }
+      this.#maybeClose();
+    }
+    return wait ? this.#closed! : Promise.resolve();
+  }
+
+  /**
+   * Stop every worker now with `signal`: running futures fail as broken, queued ones are
+   * cancelled, and the pool accepts no more work.
+   */
+  async stopWorkers(signal: "SIGTERM" | "SIGKILL"): Promise<void> {
+    const closed = this.shutdown(false, true);
+    for (const slot of this.#slots) slot.handle?.terminate(signal);
+    await closed;
+  }
+
+  // ── admission ───────────────────────────────────────────────────────────────────────────────
+
+  // Resolve the function and check the arguments; a failure settles only this future.
+  #check(item: WorkItem): boolean {
+    try {
+      item.spec = functionSpec(item.fn, "fn", this.#registry);
+      if (item.transfer) this.#checkTransfer(item.transfer);
+      if (item.chunk) {
+        for (let i = 0; i < item.payload.length; i++) {
+          assertCloneable(item.payload[i], this.#policy.transport, `args[${i}]`);
+        }
+      } else {
+        assertCloneable(item.payload, this.#policy.transport, "args", item.transfer);
+      }
+      return true;
+    } catch (error) {
+      item.future.setException(error);
+      return false;
+    }
+  }
+
+  #checkTransfer(transfer: readonly Transferable[]): void {
+    if (this.#policy.transport === "v8" && transfer.length > 0) {
+      assertCloneable(transfer, "v8", "transfer");
+      throw new TypeError("transfer lists are not supported by the process pool");
+    }
+  }
+
+  // Load modules and check the initializer once, then admit what was queued meanwhile.
+  #prepare(registry: ModuleRegistry | undefined): void {
+    this.#registry = registry;
+    if (this.#policy.initializer) {
+      this.#initializerSpec = functionSpec(this.#policy.initializer, "initializer", registry);
+    }
+    this.#ready = true;
+  }
+
+  #startSetup(): void {
+    if (this.#setup || this.#ready) return;
+    this.#setup = this.#policy.registry!.then(
+      (registry) => {
+        try {
+          this.#prepare(registry);
+        } catch (error) {
+          this.#break(this.#policy.messages.initializerFailed, error);
+          return;
+        }
+        const waiting = this.#queue.splice(this.#head);
+        this.#queue = [];
+        this.#head = 0;
+        for (const item of waiting) {
+          if (item.future.done()) continue;
+          if (this.#check(item)) this.#queue.push(item);
+        }
+        this.#dispatch();
+      },
+      (error) => this.#break(this.#policy.messages.unusable, error),
+    );
+  }
+
+  #watchAbort(item: WorkItem, signal: AbortSignal): void {
+    const onAbort = () => this.#abort(item, signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const stop = item.future[kOnDone](() => release());
+    const release = () => {
+      signal.removeEventListener("abort", onAbort);
+      stop();
+    };
+    item.release = release;
+  }
+
+  #abort(item: WorkItem, reason: unknown): void {
+    if (item.future.done()) return;
+    const slot = item.slot;
+    item.future.setException(reason);
+    if (slot && slot.handle) {
+      slot.inflight.delete(item.id);
+      slot.expected = true;
+      slot.retiring = true;
+      slot.handle.terminate("SIGKILL");
+    } else {
+      this.#dispatch();
+    }
+  }
+
+  // ── dispatch ────────────────────────────────────────────────────────────────────────────────
+
+  #dispatch(): void {
+    if (this.#broken) {
+      this.#maybeClose();
+      return;
+    }
+    if (!this.#ready) {
+      this.#startSetup();
+      return;
+    }
+    while (this.#head < this.#queue.length) {
+      const item = this.#queue[this.#head]!;
+      if (item.future.done()) {
+        // Cancelled or aborted while queued.
+        this.#queue[this.#head++] = undefined as never;
+        continue;
+      }
+      const slot = this.#pickSlot(item);
+      if (!slot) break;
+      this.#queue[this.#head++] = undefined as never;
+      if (!item.future.setRunningOrNotifyCancel()) continue;
+      this.#send(slot, item);
+    }
+    this.#compact(false);
+    this.#spawnIfNeeded();
+    this.#maybeClose();
+  }
+
+  // An idle worker first; else a busy one that may take work ahead, if the item allows it and
+  // no worker is about to start (that one will take it sooner).
+  #pickSlot(item: WorkItem): Slot | undefined {
+    let best: Slot | undefined;
+    let starting = false;
+    for (const slot of this.#slots) {
+      if (!slot.ready) starting = true;
+      if (!slot.ready || slot.retiring) continue;
+      const load = slot.inflight.size;
+      if (load === 0) return slot;
+      if (load > this.#policy.prefetch || item.signal) continue;
+      if (this.#hasAbortable(slot)) continue;
+      if (!best || load < best.inflight.size) best = slot;
+    }
+    return starting ? undefined : best;
+  }
+
+  #hasAbortable(slot: Slot): boolean {
+    for (const item of slot.inflight.values()) if (item.signal) return true;
+    return false;
+  }
+
+  #send(slot: Slot, item: WorkItem): void {
+    const spec = item.spec!;
+    const key = spec.kind === "source" ? spec.id : `${spec.url}#${spec.name}`;
+    const known = slot.known.has(key);
+    const message: Record<string, unknown> = item.chunk
+      ? { t: "chunk", id: item.id, key, argLists: item.payload }
+      : { t: "task", id: item.id, key, args: item.payload };
+    if (!known) message.spec = spec;
+    try {
+      slot.handle!.postMessage(message, item.transfer);
+    } catch (error) {
+      item.future.setException(
+        describeCloneFailure(item.payload, this.#policy.transport, "args", error),
+      );
+      return;
+    }
+    slot.known.add(key);
+    item.slot = slot;
+    slot.inflight.set(item.id, item);
+    slot.started++;
+    if (
+      this.#policy.maxTasksPerChild !== undefined && slot.started >= this.#policy.maxTasksPerChild
+    ) {
+      slot.retiring = true;
+    }
+    this.#setBusy(slot, true);
+  }
+
+  #spawnIfNeeded(): void {
+    if (this.#shutdown && this.#head >= this.#queue.length) return;
+    let starting = 0;
+    let live = 0;
+    for (const slot of this.#slots) {
+      live++;
+      if (!slot.ready) starting++;
+    }
+    let waiting = this.#queue.length - this.#head;
+    while (waiting > starting && live < this.#policy.maxWorkers) {
+      this.#spawn();
+      starting++;
+      live++;
+      waiting--;
+    }
+  }
+
+  #spawn(): void {
+    const slot: Slot = {
+      handle: undefined,
+      ready: false,
+      inflight: new Map(),
+      known: new Set(),
+      started: 0,
+      retiring: false,
+      expected: false,
+      referenced: true,
+      idleTimer: undefined,
+    };
+    this.#slots.add(slot);
+    this.#policy.spawn(
+      (message) => this.#onMessage(slot, message as WorkerMessage),
+      (info) => this.#onExit(slot, info),
+    ).then(
+      (handle) => {
+        slot.handle = handle;
+        if (slot.expected) handle.terminate();
+      },
+      (error) => {
+        this.#slots.delete(slot);
+        this.#break(this.#policy.messages.crashed, error);
+      },
+    );
+  }
+
+  // ── worker events ───────────────────────────────────────────────────────────────────────────
+
+  #onMessage(slot: Slot, message: WorkerMessage): void {
+    switch (message.t) {
+      case "hello": {
+        const init: Record<string, unknown> = {
+          t: "init",
+          v: PROTOCOL_VERSION,
+          transport: this.#policy.transport,
+          initargs: this.#policy.initargs,
+        };
+        if (this.#initializerSpec) init.initializer = this.#initializerSpec;
+        slot.handle!.postMessage(init);
+        return;
+      }
+      case "ready":
+        slot.ready = true;
+        this.#dispatch();
+        this.#settleIdle(slot);
+        return;
+      case "init-error":
+        this.#break(this.#policy.messages.initializerFailed, decodeThrown(message.error));
+        return;
+      case "ok":
+      case "err":
+      case "chunk-done": {
+        const item = slot.inflight.get(message.id);
+        if (!item) return; // aborted meanwhile
+        slot.inflight.delete(message.id);
+        if (!item.future.done()) {
+          if (message.t === "ok") item.future.setResult(message.value);
+          else if (message.t === "err") item.future.setException(decodeThrown(message.error));
+          else item.future.setResult(chunkOutcome(message.values, message.failed));
+        }
+        this.#settleIdle(slot);
+        this.#dispatch();
+        return;
+      }
+    }
+  }
+
+  // After a worker finished something: retire it, or let it idle unref'd.
+  #settleIdle(slot: Slot): void {
+    // A worker on its way out stays ref'd until its exit is seen.
+    if (slot.inflight.size > 0 || !slot.handle || slot.expected) return;
+    if (slot.retiring) {
+      this.#retire(slot);
+      return;
+    }
+    if (this.#head >= this.#queue.length) {
+      this.#setBusy(slot, false);
+      if (!slot.handle.unrefable && slot.idleTimer === undefined) {
+        slot.idleTimer = setTimeout(() => {
+          slot.idleTimer = undefined;
+          if (slot.inflight.size === 0) this.#retire(slot);
+        }, IDLE_RETIRE_MS);
+      }
+    }
+  }
+
+  #retire(slot: Slot): void {
+    slot.retiring = true;
+    this.#stop(slot);
+  }
+
+  // Ask a worker to exit. It is ref'd until it has, so whoever awaits its exit (shutdown) keeps
+  // the program alive that long.
+  #stop(slot: Slot): void {
+    slot.expected = true;
+    if (!slot.handle) return; // terminated as soon as it exists
+    this.#setBusy(slot, true);
+    slot.handle.postMessage({ t: "exit" });
+  }
+
+  #onExit(slot: Slot, info: ExitInfo): void {
+    this.#slots.delete(slot);
+    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
+    if (!slot.expected && !this.#broken) {
+      const detail = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
+      const cause = info.error ?? new Error(`the worker ended with ${detail}`);
+      this.#break(this.#policy.messages.crashed, cause);
+    }
+    // Work a stopped worker held: broken (it was running), as the pool could not finish it.
+    for (const item of slot.inflight.values()) {
+      if (!item.future.done()) {
+        item.future.setException(this.#policy.broken(this.#policy.messages.crashed, info.error));
+      }
+    }
+    slot.inflight.clear();
+    this.#dispatch();
+  }
+
+  // ── breaking and closing ────────────────────────────────────────────────────────────────────
+
+  // Every running and queued future fails with its own Broken* error carrying `message`; later
+  // submit() calls throw one too (saying the pool is unusable, unless the initializer failed).
+  #break(message: string, cause: unknown): void {
+    if (this.#broken) return;
+    this.#broken = this.#policy.broken(message, cause);
+    const { crashed, unusable } = this.#policy.messages;
+    this.#brokenMessage = message === crashed ? unusable : message;
+    const fail = (item: WorkItem) => {
+      if (!item.future.done()) item.future.setException(this.#policy.broken(message, cause));
+    };
+    for (let i = this.#head; i < this.#queue.length; i++) fail(this.#queue[i]!);
+    this.#queue = [];
+    this.#head = 0;
+    for (const slot of this.#slots) {
+      for (const item of slot.inflight.values()) fail(item);
+      slot.inflight.clear();
+      slot.expected = true;
+      slot.handle?.terminate("SIGKILL");
+    }
+    this.#maybeClose();
+  }
+
+  #maybeClose(): void {
+    if (!this.#shutdown || this.#head < this.#queue.length) return;
+    for (const slot of this.#slots) {
+      if (slot.inflight.size > 0) return;
+    }
+    for (const slot of this.#slots) if (!slot.expected) this.#stop(slot);
+    if (this.#slots.size === 0) this.#resolveClosed?.();
+  }
+
+  #setBusy(slot: Slot, busy: boolean): void {
+    if (busy && slot.idleTimer !== undefined) {
+      clearTimeout(slot.idleTimer);
+      slot.idleTimer = undefined;
+    }
+    if (busy === slot.referenced || !slot.handle) return;
+    slot.referenced = busy;
+    if (busy) slot.handle.ref();
+    else slot.handle.unref();
+  }
+
+  // Drop consumed or settled entries at the head; with `all`, empty the queue.
+  #compact(all: boolean): void {
+    if (all) {
+      this.#queue = [];
+      this.#head = 0;
+      return;
+    }
+    while (this.#head < this.#queue.length && this.#queue[this.#head]?.future.done() !== false) {
+      this.#head++;
+    }
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+function chunkOutcome(
+  values: unknown[],
+  failed: { index: number; error: import("./_serialize.ts").EncodedThrown } | undefined,
+): ChunkOutcome {
+  return failed === undefined
+    ? { values }
+    : { values, error: { index: failed.index, error: decodeThrown(failed.error) } };
+}

@@ -1,0 +1,117 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// Validation of the options both pools share. Runtime-neutral.
+
+import { ModuleRegistry } from "./_function_source.ts";
+import type { SubmitOptions } from "./_pool_core.ts";
+import { cpuCount } from "./runtime/cpu.ts";
+
+/** Options both pools take, as in Python's executors. */
+export interface ExecutorOptions {
+  /**
+   * The most workers that run at once. Workers start lazily, one per submitted task while none
+   * is idle, and idle ones are reused.
+   * @default {os.availableParallelism()}
+   */
+  maxWorkers?: number;
+  /**
+   * Runs once in each worker before its first task; may be async. It crosses to the worker like
+   * a task function: self-contained source, or an export of a module in `modules`. If it throws,
+   * the pool is broken.
+   */
+  // deno-lint-ignore no-explicit-any
+  initializer?: (...args: any[]) => unknown;
+  /** Arguments for `initializer`. @default {[]} */
+  initargs?: unknown[];
+  /**
+   * Modules whose exported functions may be submitted by reference: the worker imports the module
+   * and calls the export, so such a function may use anything its module imports. Paths are
+   * resolved against the current directory; `URL`s (e.g. `new URL("./tasks.ts",
+   * import.meta.url)`) are used as they are.
+   */
+  modules?: (string | URL)[];
+}
+
+/** The validated common options. */
+export interface CommonOptions {
+  maxWorkers: number;
+  // deno-lint-ignore no-explicit-any
+  initializer: ((...args: any[]) => unknown) | undefined;
+  initargs: unknown[];
+  registry: Promise<ModuleRegistry> | undefined;
+}
+
+/**
+ * Normalize `number | options`, reject unknown keys (a Python porter's `max_workers` would otherwise
+ * be silently ignored), and validate the shared options.
+ */
+export function commonOptions<O extends ExecutorOptions>(
+  options: number | O | undefined,
+  known: readonly string[],
+): { common: CommonOptions; options: O } {
+  const opts = (typeof options === "number" ? { maxWorkers: options } : options ?? {}) as O;
+  if (typeof opts !== "object" || opts === null) {
+    throw new TypeError("options must be a number (maxWorkers) or an options object");
+  }
+  for (const key of Object.keys(opts)) {
+    if (!known.includes(key) && !SHARED.includes(key)) {
+      throw new TypeError(
+        `unknown option "${key}"; known options: ${[...SHARED, ...known].join(", ")}`,
+      );
+    }
+  }
+  const maxWorkers = opts.maxWorkers ?? cpuCount();
+  if (typeof maxWorkers !== "number" || !Number.isInteger(maxWorkers)) {
+    throw new TypeError(`maxWorkers must be an integer, got ${describe(maxWorkers)}`);
+  }
+  if (maxWorkers <= 0) throw new RangeError("maxWorkers must be greater than 0");
+  const { initializer, initargs = [], modules } = opts;
+  if (initializer !== undefined && typeof initializer !== "function") {
+    throw new TypeError(`initializer must be a function, got ${describe(initializer)}`);
+  }
+  if (!Array.isArray(initargs)) {
+    throw new TypeError(`initargs must be an array, got ${describe(initargs)}`);
+  }
+  if (modules !== undefined) {
+    if (!Array.isArray(modules)) throw new TypeError("modules must be an array of paths or URLs");
+    modules.forEach((module, i) => {
+      if (typeof module !== "string" && !(module instanceof URL)) {
+        throw new TypeError(`modules[${i}] must be a string or a URL, got ${describe(module)}`);
+      }
+    });
+  }
+  const registry = modules && modules.length > 0 ? ModuleRegistry.load(modules) : undefined;
+  // A failed load surfaces through the pool; never as an unhandled rejection.
+  registry?.catch(() => {});
+  return { common: { maxWorkers, initializer, initargs, registry }, options: opts };
+}
+
+/** Check the per-call options of `submitWith()`. */
+export function checkSubmitOptions(options: SubmitOptions | undefined): void {
+  if (options === undefined) return;
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("submit options must be an object");
+  }
+  const { signal, transfer } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  if (transfer !== undefined && !Array.isArray(transfer)) {
+    throw new TypeError(`transfer must be an array, got ${describe(transfer)}`);
+  }
+}
+
+/** Check a task function at submit(). */
+export function checkFunction(fn: unknown): void {
+  if (typeof fn !== "function") throw new TypeError(`fn must be a function, got ${describe(fn)}`);
+}
+
+/** A short description of a bad value for an error message. */
+export function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "function") return "a function";
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  return typeof value === "object" ? "an object" : `${String(value)} (${typeof value})`;
+}
+
+const SHARED = ["maxWorkers", "initializer", "initargs", "modules"];

@@ -1,0 +1,90 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// Every message between a host and its workers; imported by both sides. Runtime-neutral.
+
+import type { FunctionSpec } from "./_function_source.ts";
+import type { EncodedThrown, Transport } from "./_serialize.ts";
+
+/** Bumped whenever a message changes shape; host and worker must agree. */
+export const PROTOCOL_VERSION = 1;
+
+// ── worker → host ───────────────────────────────────────────────────────────────────────────────
+
+/** The worker is listening; the host may send `init`. */
+export interface HelloMessage {
+  t: "hello";
+  v: number;
+}
+/** The initializer ran (or there was none): tasks may follow. */
+export interface ReadyMessage {
+  t: "ready";
+}
+/** The initializer failed; the pool is broken. */
+export interface InitErrorMessage {
+  t: "init-error";
+  error: EncodedThrown;
+}
+/** A task returned `value`. */
+export interface OkMessage {
+  t: "ok";
+  id: number;
+  value: unknown;
+}
+/** A task threw. */
+export interface ErrMessage {
+  t: "err";
+  id: number;
+  error: EncodedThrown;
+}
+/** A chunk ran: the values of the items before the first failure, and that failure if any. */
+export interface ChunkDoneMessage {
+  t: "chunk-done";
+  id: number;
+  values: unknown[];
+  failed?: { index: number; error: EncodedThrown };
+}
+
+/** Any message a worker sends. */
+export type WorkerMessage =
+  | HelloMessage
+  | ReadyMessage
+  | InitErrorMessage
+  | OkMessage
+  | ErrMessage
+  | ChunkDoneMessage;
+
+// ── host → worker ───────────────────────────────────────────────────────────────────────────────
+
+/** Sent once, after `hello`. */
+export interface InitMessage {
+  t: "init";
+  v: number;
+  transport: Transport;
+  initializer?: FunctionSpec;
+  initargs: unknown[];
+}
+/**
+ * Run one function. `key` names the function; `spec` is sent only the first time a worker sees
+ * `key`, after which the worker uses its compiled copy.
+ */
+export interface TaskMessage {
+  t: "task";
+  id: number;
+  key: string;
+  spec?: FunctionSpec;
+  args: unknown[];
+}
+/** Run one function over several argument lists, in order, stopping at the first failure. */
+export interface ChunkMessage {
+  t: "chunk";
+  id: number;
+  key: string;
+  spec?: FunctionSpec;
+  argLists: unknown[][];
+}
+/** Finish and exit. */
+export interface ExitMessage {
+  t: "exit";
+}
+
+/** Any message a host sends. */
+export type HostMessage = InitMessage | TaskMessage | ChunkMessage | ExitMessage;

@@ -1,0 +1,153 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// ProcessPoolExecutor: the shared pool core over child processes of the same runtime.
+// Runtime-neutral; the runtime adapter starts the children.
+
+import { Executor } from "./executor.ts";
+import type { ChunkOutcome } from "./executor.ts";
+import type { Future } from "./future.ts";
+import { PoolCore, type SubmitOptions } from "./_pool_core.ts";
+import {
+  checkFunction,
+  checkSubmitOptions,
+  commonOptions,
+  describe,
+  type ExecutorOptions,
+} from "./_pool_options.ts";
+import { BrokenProcessPool } from "./errors.ts";
+import { runtimeAdapter } from "./runtime/mod.ts";
+import { kSubmitChunk } from "./_symbols.ts";
+
+/** Options for {@linkcode ProcessPoolExecutor}. */
+export interface ProcessPoolOptions extends ExecutorOptions {
+  /** Replace a child after it has run this many tasks (a chunk counts as one). */
+  maxTasksPerChild?: number;
+  /**
+   * Extra flags for the child runtime, e.g. `["--max-old-space-size=512"]` on Node or
+   * `["--allow-net=example.com"]` on Deno (children get only the parent's global grants).
+   */
+  runtimeArgs?: string[];
+}
+
+const WORKER_URL = new URL("../workers/process_worker.ts", import.meta.url);
+
+/**
+ * An executor that runs tasks in child processes of the same runtime (`node`, `deno run` or
+ * `bun`), like Python's `concurrent.futures.ProcessPoolExecutor`.
+ *
+ * Functions cross as in {@linkcode ThreadPoolExecutor}; values are checked against `node:v8`
+ * serialization, which cannot carry `SharedArrayBuffer`s or transfer lists. Children exit when
+ * this process dies, however it dies. On Deno, children get only the permissions this process
+ * was granted globally.
+ *
+ * @example Run a CPU-bound function in another process
+ * ```ts
+ * import { ProcessPoolExecutor } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new ProcessPoolExecutor(2);
+ * const squares = [];
+ * for await (const n of pool.map((x: number) => x * x, [1, 2, 3])) squares.push(n);
+ * assert.deepEqual(squares, [1, 4, 9]);
+ * ```
+ */
+export class ProcessPoolExecutor extends Executor {
+  #core: PoolCore;
+
+  /**
+   * @param options `maxWorkers` as a number, or {@linkcode ProcessPoolOptions}.
+   * @throws {TypeError} For an option of the wrong type, or an unknown option.
+   * @throws {RangeError} If `maxWorkers` or `maxTasksPerChild` is out of range.
+   * @throws {SerializationError} If `initializer` or `initargs` cannot be sent to a child.
+   */
+  constructor(options?: number | ProcessPoolOptions) {
+    super();
+    const { common, options: opts } = commonOptions(options, ["maxTasksPerChild", "runtimeArgs"]);
+    const { maxTasksPerChild, runtimeArgs = [] } = opts;
+    if (maxTasksPerChild !== undefined) {
+      if (typeof maxTasksPerChild !== "number" || !Number.isInteger(maxTasksPerChild)) {
+        throw new TypeError(
+          `maxTasksPerChild must be an integer, got ${describe(maxTasksPerChild)}`,
+        );
+      }
+      if (maxTasksPerChild < 1) throw new RangeError("maxTasksPerChild must be >= 1");
+    }
+    if (!Array.isArray(runtimeArgs) || runtimeArgs.some((arg) => typeof arg !== "string")) {
+      throw new TypeError("runtimeArgs must be an array of strings");
+    }
+    this.#core = new PoolCore({
+      ...common,
+      transport: "v8",
+      prefetch: 1,
+      maxTasksPerChild,
+      spawn: async (onMessage, onExit) => {
+        const adapter = await runtimeAdapter();
+        return adapter.spawnProcess(WORKER_URL, { onMessage, onExit, runtimeArgs });
+      },
+      broken: (message, cause) => new BrokenProcessPool(message, { cause }),
+      messages: {
+        crashed:
+          "A process in the process pool was terminated abruptly while the future was running or pending.",
+        unusable: "A child process terminated abruptly, the process pool is not usable anymore",
+        initializerFailed: "A process initializer failed, the process pool is not usable anymore",
+      },
+    });
+  }
+
+  /**
+   * Schedule `fn(...args)` in a child process and return its future.
+   *
+   * @throws {TypeError} If `fn` is not a function.
+   * @throws {InvalidStateError} After `shutdown()`.
+   * @throws {BrokenProcessPool} If a child died or the initializer failed.
+   */
+  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
+    checkFunction(fn);
+    return this.#core.submit(fn, args, false, undefined) as Future<Awaited<R>>;
+  }
+
+  /**
+   * `submit()` with per-call options. `signal`: a queued task is dropped; a running one has its
+   * child killed and replaced; either way the future fails with `signal.reason`. A `transfer`
+   * list is refused: nothing can be transferred to another process.
+   */
+  submitWith<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    args: A,
+    options?: SubmitOptions,
+  ): Future<Awaited<R>> {
+    checkFunction(fn);
+    if (!Array.isArray(args)) throw new TypeError("args must be an array");
+    checkSubmitOptions(options);
+    return this.#core.submit(fn, args, false, options) as Future<Awaited<R>>;
+  }
+
+  /**
+   * Stop accepting work. With `wait` (the default) resolve once every submitted task is done and
+   * every child has exited; `cancelFutures` cancels the tasks that have not started.
+   */
+  override shutdown(options: { wait?: boolean; cancelFutures?: boolean } = {}): Promise<void> {
+    return this.#core.shutdown(options.wait ?? true, options.cancelFutures ?? false);
+  }
+
+  /**
+   * Send SIGTERM to every child: running futures fail with {@linkcode BrokenProcessPool}, queued
+   * ones are cancelled, and the pool accepts no more work. Resolves when every child has exited.
+   */
+  terminateWorkers(): Promise<void> {
+    return this.#core.stopWorkers("SIGTERM");
+  }
+
+  /** The same as {@linkcode ProcessPoolExecutor.terminateWorkers} with SIGKILL. */
+  killWorkers(): Promise<void> {
+    return this.#core.stopWorkers("SIGKILL");
+  }
+
+  /** @internal Chunked map: one message for a whole chunk, each way. */
+  // deno-lint-ignore no-explicit-any
+  override [kSubmitChunk](
+    fn: (...args: any[]) => unknown,
+    argLists: unknown[][],
+  ): Future<ChunkOutcome> {
+    return this.#core.submit(fn, argLists, true, undefined) as Future<ChunkOutcome>;
+  }
+}

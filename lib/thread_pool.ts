@@ -1,0 +1,149 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// ThreadPoolExecutor: the shared pool core over worker threads. Runtime-neutral; the runtime
+// adapter starts the threads.
+
+import { Executor } from "./executor.ts";
+import type { ChunkOutcome } from "./executor.ts";
+import type { Future } from "./future.ts";
+import { PoolCore, type SubmitOptions } from "./_pool_core.ts";
+import {
+  checkFunction,
+  checkSubmitOptions,
+  commonOptions,
+  type ExecutorOptions,
+} from "./_pool_options.ts";
+import { BrokenThreadPool } from "./errors.ts";
+import { runtimeAdapter } from "./runtime/mod.ts";
+import { kSubmitChunk } from "./_symbols.ts";
+
+export type { SubmitOptions };
+
+/** Options for {@linkcode ThreadPoolExecutor}. */
+export interface ThreadPoolOptions extends ExecutorOptions {
+  /**
+   * Prefix of the worker threads' names, as Python's `thread_name_prefix`.
+   * @default {"ThreadPoolExecutor-N"}
+   */
+  name?: string;
+}
+
+const WORKER_URL = new URL("../workers/thread_worker.ts", import.meta.url);
+let poolCount = 0;
+
+/**
+ * An executor that runs tasks on a pool of worker threads, like Python's
+ * `concurrent.futures.ThreadPoolExecutor` — but the threads run in parallel, so CPU-bound work
+ * speeds up.
+ *
+ * A task function crosses to a worker by source when it is self-contained, or by reference when
+ * it is exported from a module listed in `modules`; arguments and results are structured-cloned.
+ * Anything that cannot cross fails the task's future with a {@linkcode SerializationError} that
+ * names it.
+ *
+ * @example Submit a task and await its result
+ * ```ts
+ * import { ThreadPoolExecutor } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new ThreadPoolExecutor(2);
+ * const future = pool.submit((a: number, b: number) => a + b, 2, 3);
+ * assert.equal(await future, 5);
+ * ```
+ */
+export class ThreadPoolExecutor extends Executor {
+  #core: PoolCore;
+
+  /**
+   * @param options `maxWorkers` as a number, or {@linkcode ThreadPoolOptions}.
+   * @throws {TypeError} For an option of the wrong type, or an unknown option.
+   * @throws {RangeError} If `maxWorkers` is not greater than 0.
+   * @throws {SerializationError} If `initializer` or `initargs` cannot be sent to a worker.
+   */
+  constructor(options?: number | ThreadPoolOptions) {
+    super();
+    const { common, options: opts } = commonOptions(options, ["name"]);
+    if (opts.name !== undefined && typeof opts.name !== "string") {
+      throw new TypeError("name must be a string");
+    }
+    const prefix = opts.name ?? `ThreadPoolExecutor-${poolCount++}`;
+    let workers = 0;
+    this.#core = new PoolCore({
+      ...common,
+      transport: "structured",
+      prefetch: 0,
+      maxTasksPerChild: undefined,
+      spawn: async (onMessage, onExit) => {
+        const adapter = await runtimeAdapter();
+        return adapter.spawnThread(WORKER_URL, {
+          onMessage,
+          onExit,
+          name: `${prefix}_${workers++}`,
+        });
+      },
+      broken: (message, cause) => new BrokenThreadPool(message, { cause }),
+      messages: {
+        crashed:
+          "A thread in the thread pool was terminated abruptly while the future was running or pending.",
+        unusable: "A thread worker terminated abruptly, the thread pool is not usable anymore",
+        initializerFailed: "A thread initializer failed, the thread pool is not usable anymore",
+      },
+    });
+  }
+
+  /**
+   * Schedule `fn(...args)` on a worker thread and return its future.
+   *
+   * @throws {TypeError} If `fn` is not a function.
+   * @throws {InvalidStateError} After `shutdown()`.
+   * @throws {BrokenThreadPool} If a worker died or the initializer failed.
+   */
+  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
+    checkFunction(fn);
+    return this.#core.submit(fn, args, false, undefined) as Future<Awaited<R>>;
+  }
+
+  /**
+   * `submit()` with per-call options: an `AbortSignal` (a queued task is dropped; a running one has
+   * its worker terminated and replaced; either way the future fails with `signal.reason`) and a
+   * `transfer` list (`ArrayBuffer`s and ports move to the worker instead of being copied).
+   *
+   * @example Abort a running task
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(1);
+   * const controller = new AbortController();
+   * const future = pool.submitWith(() => { for (;;); }, [], { signal: controller.signal });
+   * controller.abort(new Error("took too long"));
+   * await assert.rejects(future.result(), { message: "took too long" });
+   * ```
+   */
+  submitWith<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    args: A,
+    options?: SubmitOptions,
+  ): Future<Awaited<R>> {
+    checkFunction(fn);
+    if (!Array.isArray(args)) throw new TypeError("args must be an array");
+    checkSubmitOptions(options);
+    return this.#core.submit(fn, args, false, options) as Future<Awaited<R>>;
+  }
+
+  /**
+   * Stop accepting work. With `wait` (the default) resolve once every submitted task is done and
+   * every worker has exited; `cancelFutures` cancels the tasks that have not started.
+   */
+  override shutdown(options: { wait?: boolean; cancelFutures?: boolean } = {}): Promise<void> {
+    return this.#core.shutdown(options.wait ?? true, options.cancelFutures ?? false);
+  }
+
+  /** @internal Chunked map: one message for several items. */
+  // deno-lint-ignore no-explicit-any
+  override [kSubmitChunk](
+    fn: (...args: any[]) => unknown,
+    argLists: unknown[][],
+  ): Future<ChunkOutcome> {
+    return this.#core.submit(fn, argLists, true, undefined) as Future<ChunkOutcome>;
+  }
+}

@@ -1,0 +1,171 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// The worker loop, shared by thread and process workers: compile or import the function, call it,
+// send back the result or the encoded error. Runtime-neutral: it only sees a HostPort.
+
+import type { FunctionSpec } from "../lib/_function_source.ts";
+import {
+  type ChunkMessage,
+  type HostMessage,
+  type InitMessage,
+  PROTOCOL_VERSION,
+  type TaskMessage,
+} from "../lib/_protocol.ts";
+import {
+  describeCloneFailure,
+  encodeThrown,
+  findUncloneable,
+  type Transport,
+} from "../lib/_serialize.ts";
+import { SerializationError } from "../lib/errors.ts";
+import type { HostPort } from "../lib/runtime/types.ts";
+
+type Callable = (...args: unknown[]) => unknown;
+
+/** Serve tasks from the host on `port` until told to exit. */
+export function serve(port: HostPort): void {
+  const functions = new Map<string, Callable | Promise<Callable>>();
+  let transport: Transport = "structured";
+  // Tasks run one at a time, in arrival order (a process worker may be sent one ahead).
+  const backlog: (TaskMessage | ChunkMessage)[] = [];
+  let busy = false;
+
+  const resolve = (key: string, spec: FunctionSpec | undefined): Callable | Promise<Callable> => {
+    let fn = functions.get(key);
+    if (fn === undefined) {
+      if (spec === undefined) throw new Error(`protocol error: unknown function ${key}`);
+      fn = load(spec);
+      functions.set(key, fn);
+      if (fn instanceof Promise) {
+        fn.then((loaded) => functions.set(key, loaded), () => functions.delete(key));
+      }
+    }
+    return fn;
+  };
+
+  const sendResult = (id: number, value: unknown) => {
+    const bad = findUncloneable(value, transport, "result");
+    if (bad) {
+      return sendError(id, new SerializationError(`${bad.path} ${bad.reason}`, { path: bad.path }));
+    }
+    try {
+      port.post({ t: "ok", id, value });
+    } catch (error) {
+      sendError(id, describeCloneFailure(value, transport, "result", error));
+    }
+  };
+  const sendError = (id: number, error: unknown) => {
+    port.post({ t: "err", id, error: encodeThrown(error, transport) });
+  };
+
+  const runTask = async (message: TaskMessage): Promise<void> => {
+    try {
+      const fn = resolve(message.key, message.spec);
+      const callable = fn instanceof Promise ? await fn : fn;
+      let value = callable(...message.args);
+      if (isThenable(value)) value = await value;
+      sendResult(message.id, value);
+    } catch (error) {
+      sendError(message.id, error);
+    }
+  };
+
+  const runChunk = async (message: ChunkMessage): Promise<void> => {
+    const values: unknown[] = [];
+    let failed: { index: number; error: unknown } | undefined;
+    try {
+      const fn = resolve(message.key, message.spec);
+      const callable = fn instanceof Promise ? await fn : fn;
+      for (const args of message.argLists) {
+        try {
+          let value = callable(...args);
+          if (isThenable(value)) value = await value;
+          const bad = findUncloneable(value, transport, `result`);
+          if (bad) throw new SerializationError(`${bad.path} ${bad.reason}`, { path: bad.path });
+          values.push(value);
+        } catch (error) {
+          failed = { index: values.length, error };
+          break;
+        }
+      }
+    } catch (error) {
+      failed = { index: 0, error };
+    }
+    const reply = failed === undefined ? { t: "chunk-done", id: message.id, values } : {
+      t: "chunk-done",
+      id: message.id,
+      values,
+      failed: { index: failed.index, error: encodeThrown(failed.error, transport) },
+    };
+    try {
+      port.post(reply);
+    } catch (error) {
+      sendError(message.id, describeCloneFailure(values, transport, "result", error));
+    }
+  };
+
+  const drain = async () => {
+    busy = true;
+    while (backlog.length > 0) {
+      const message = backlog.shift()!;
+      await (message.t === "task" ? runTask(message) : runChunk(message));
+    }
+    busy = false;
+  };
+
+  const init = async (message: InitMessage) => {
+    transport = message.transport;
+    if (message.v !== PROTOCOL_VERSION) {
+      const error = new Error(`protocol version ${message.v} is not ${PROTOCOL_VERSION}`);
+      port.post({ t: "init-error", error: encodeThrown(error, transport) });
+      return;
+    }
+    try {
+      if (message.initializer) {
+        const initializer = await load(message.initializer);
+        await initializer(...message.initargs);
+      }
+      port.post({ t: "ready" });
+    } catch (error) {
+      port.post({ t: "init-error", error: encodeThrown(error, transport) });
+    }
+  };
+
+  port.listen((raw) => {
+    const message = raw as HostMessage;
+    switch (message.t) {
+      case "task":
+      case "chunk":
+        backlog.push(message);
+        if (!busy) void drain();
+        break;
+      case "init":
+        void init(message);
+        break;
+      case "exit":
+        port.exit(0);
+        break;
+    }
+  });
+  port.post({ t: "hello", v: PROTOCOL_VERSION });
+}
+
+// Compile a function shipped by source, or import one shipped by reference.
+function load(spec: FunctionSpec): Callable | Promise<Callable> {
+  if (spec.kind === "source") {
+    const fn = (0, eval)(`(${spec.source})`);
+    if (typeof fn !== "function") throw new TypeError("the shipped source is not a function");
+    return fn as Callable;
+  }
+  return import(spec.url).then((module) => {
+    const fn = module[spec.name];
+    if (typeof fn !== "function") {
+      throw new TypeError(`${spec.url} has no exported function \`${spec.name}\``);
+    }
+    return fn as Callable;
+  });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function";
+}
