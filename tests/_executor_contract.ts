@@ -1,0 +1,364 @@
+// The executor contract (../shared/design/api.md), run against both pools: the analogue of
+// CPython's create_executor_tests(). Each test owns and disposes its executor.
+
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  BrokenExecutor,
+  CancelledError,
+  FIRST_COMPLETED,
+  InvalidStateError,
+  ProcessPoolExecutor,
+  SerializationError,
+  ThreadPoolExecutor,
+  wait,
+} from "../mod.ts";
+
+export type PoolKind = "thread" | "process";
+type Pool = ThreadPoolExecutor | ProcessPoolExecutor;
+
+const TASKS = new URL(
+  `./testdata/pool_tasks${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
+  import.meta.url,
+);
+
+// Processes share no memory, so the tests that need a task to be busy for a while use a short
+// real wait (well under 100 ms) rather than an Atomics gate.
+const sleepThen = async <T>(ms: number, value: T): Promise<T> => {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return value;
+};
+
+/** Define the contract tests for one pool kind. */
+export function executorContract(kind: PoolKind): void {
+  const Pool = kind === "thread" ? ThreadPoolExecutor : ProcessPoolExecutor;
+  const make = (options?: ConstructorParameters<typeof ThreadPoolExecutor>[0]): Pool =>
+    new Pool(options as never);
+  const name = Pool.name;
+
+  describe(`${name} contract`, () => {
+    test(`${name}.submit() runs a sync task and resolves its future`, async () => {
+      await using pool = make(2);
+      const future = pool.submit((a: number, b: number) => a * b, 6, 7);
+      assert.equal(await future, 42);
+      assert.equal(future.state, "FINISHED");
+      assert.equal(await future.result(), 42);
+    });
+
+    test(`${name}.submit() runs an async task until its promise settles`, async () => {
+      await using pool = make(1);
+      const future = pool.submit(async (x: string) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return x.toUpperCase();
+      }, "hello");
+      assert.equal(await future, "HELLO");
+    });
+
+    test(`${name}: arguments and results keep their types across`, async () => {
+      await using pool = make(1);
+      const value = {
+        map: new Map([["a", 1]]),
+        set: new Set([1, 2]),
+        date: new Date(0),
+        big: 12345678901234567890n,
+        bytes: new Uint8Array([1, 2, 3]),
+        nested: { list: [1, "two", null, undefined] },
+        re: /x+/g,
+      };
+      const echoed = await pool.submit((v: unknown) => v, value);
+      assert.deepEqual(echoed, value);
+    });
+
+    test(`${name}: a task error keeps its class, message, cause, props and worker stack`, async () => {
+      await using pool = make(1);
+      const future = pool.submit(function failing() {
+        const error = new RangeError("out of range", { cause: new Error("root") });
+        Object.assign(error, { code: "E_RANGE", status: 416 });
+        throw error;
+      });
+      const error = await future.exception() as RangeError & { code: string; status: number };
+      assert.ok(error instanceof RangeError);
+      assert.equal(error.message, "out of range");
+      assert.equal((error.cause as Error).message, "root");
+      assert.equal(error.code, "E_RANGE");
+      assert.equal(error.status, 416);
+      assert.match(error.stack ?? "", /failing/);
+      assert.equal(await future.exception(), error, "the same object every time");
+      await assert.rejects(future.result(), (e) => e === error);
+    });
+
+    test(`${name}: errors of custom classes arrive as Error with their name`, async () => {
+      await using pool = make({ maxWorkers: 1, modules: [TASKS] });
+      const { validate } = await import(TASKS.href);
+      const error = await pool.submit(validate, "").exception() as Error & { field: string };
+      assert.ok(error instanceof Error);
+      assert.equal(error.name, "ValidationError");
+      assert.equal(error.message, "value is empty");
+      assert.equal(error.field, "value");
+    });
+
+    test(`${name}: AggregateError and DOMException stay themselves`, async () => {
+      await using pool = make(1);
+      const aggregate = await pool.submit(() => {
+        throw new AggregateError([new TypeError("a"), new Error("b")], "several");
+      }).exception() as AggregateError;
+      assert.ok(aggregate instanceof AggregateError);
+      assert.equal(aggregate.errors.length, 2);
+      assert.ok(aggregate.errors[0] instanceof TypeError);
+      const dom = await pool.submit(() => {
+        throw new DOMException("stop", "AbortError");
+      }).exception() as DOMException;
+      assert.ok(dom instanceof DOMException);
+      assert.equal(dom.name, "AbortError");
+    });
+
+    test(`${name}: a thrown non-Error rejects with that exact value`, async () => {
+      await using pool = make(1);
+      for (const value of ["x", 0, undefined, null, { code: 7 }]) {
+        const future = pool.submit((v: unknown) => {
+          throw v;
+        }, value);
+        await assert.rejects(future.result(), (e) => {
+          assert.deepEqual(e, value);
+          return true;
+        });
+      }
+    });
+
+    test(`${name}: a closure over a local variable is refused, naming it; the pool stays usable`, async () => {
+      await using pool = make(1);
+      const limit = 10;
+      const future = pool.submit((x: number) => x < limit, 3);
+      const error = await future.exception();
+      assert.ok(error instanceof SerializationError);
+      assert.equal(error.path, "fn");
+      assert.match(error.message, /`limit`/);
+      assert.equal(await pool.submit((x: number) => x + 1, 1), 2);
+    });
+
+    test(`${name}: a function or symbol nested in the arguments is refused with its path`, async () => {
+      await using pool = make(1);
+      const f1 = pool.submit((_a: unknown, _b: unknown) => 1, 1, { onDone: () => {} });
+      const e1 = await f1.exception();
+      assert.ok(e1 instanceof SerializationError);
+      assert.equal(e1.path, "args[1].onDone");
+      const f2 = pool.submit((_a: unknown) => 1, { items: [1, 2, Symbol("s")] });
+      const e2 = await f2.exception();
+      assert.ok(e2 instanceof SerializationError);
+      assert.equal(e2.path, "args[0].items[2]");
+      assert.equal(await pool.submit(() => "still fine"), "still fine");
+    });
+
+    test(`${name}: a result that cannot be sent back fails with a result path`, async () => {
+      await using pool = make(1);
+      const error = await pool.submit(() => ({ items: [1, 2, 3, () => 4] })).exception();
+      assert.ok(error instanceof SerializationError);
+      assert.equal(error.path, "result.items[3]");
+      assert.equal(await pool.submit(() => 5), 5);
+    });
+
+    test(`${name}: functions exported from a listed module go by reference`, async () => {
+      await using pool = make({ maxWorkers: 1, modules: [TASKS] });
+      const { add, double } = await import(TASKS.href);
+      assert.equal(await pool.submit(add, 2, 3), 5);
+      assert.equal(await pool.submit(double, 21), 42);
+    });
+
+    test(`${name}: never more than maxWorkers workers, and idle ones are reused`, async () => {
+      await using pool = make({ maxWorkers: 2, modules: [TASKS] });
+      const { whereAmI } = await import(TASKS.href);
+      const first = await Promise.all(
+        Array.from({ length: 8 }, () => pool.submit(whereAmI)),
+      );
+      assert.ok(new Set(first).size <= 2, `ran on ${new Set(first).size} workers`);
+      const again = await pool.submit(whereAmI);
+      assert.ok(first.includes(again), "an idle worker was reused");
+    });
+
+    test(`${name}: the initializer runs once per worker with initargs`, async () => {
+      await using pool = make({
+        maxWorkers: 1,
+        initializer: (value: string) => {
+          // deno-lint-ignore no-explicit-any
+          const g = globalThis as any;
+          g.initCount = (g.initCount ?? 0) + 1;
+          g.setupValue = value;
+        },
+        initargs: ["ready"],
+      });
+      // deno-lint-ignore no-explicit-any
+      const read = () => `${(globalThis as any).setupValue}:${(globalThis as any).initCount}`;
+      assert.equal(await pool.submit(read), "ready:1");
+      assert.equal(await pool.submit(read), "ready:1");
+    });
+
+    test(`${name}: a throwing initializer breaks the pool`, async () => {
+      await using pool = make({
+        maxWorkers: 1,
+        initializer: () => {
+          throw new Error("init failed");
+        },
+      });
+      const error = await pool.submit(() => 1).exception() as Error;
+      assert.ok(error instanceof BrokenExecutor);
+      assert.match(error.message, /initializer failed/);
+      assert.throws(() => pool.submit(() => 1), BrokenExecutor);
+    });
+
+    test(`${name}: a worker that exits mid-task breaks the pool; every future settles`, async () => {
+      await using pool = make(1);
+      const dying = pool.submit(() => {
+        globalThis.process.exit(3);
+      });
+      const queued = [pool.submit(() => 1), pool.submit(() => 2)];
+      const errors = await Promise.all([dying, ...queued].map((f) => f.exception()));
+      for (const error of errors) assert.ok(error instanceof BrokenExecutor, String(error));
+      assert.notEqual(errors[0], errors[1], "each future gets its own error");
+      assert.throws(() => pool.submit(() => 1), BrokenExecutor);
+    });
+
+    test(`${name}.submit() after shutdown() throws InvalidStateError`, async () => {
+      const pool = make(1);
+      await pool.shutdown();
+      assert.throws(() => pool.submit(() => 1), (e) => {
+        assert.ok(e instanceof InvalidStateError);
+        assert.equal(e.message, "cannot schedule new futures after shutdown");
+        return true;
+      });
+      await pool.shutdown(); // idempotent
+    });
+
+    test(`${name}.shutdown() waits for submitted work`, async () => {
+      const pool = make(1);
+      const futures = [1, 2, 3].map((x) => pool.submit(sleepThen, 10, x));
+      await pool.shutdown({ wait: true });
+      assert.ok(futures.every((f) => f.done()));
+      assert.deepEqual(await Promise.all(futures), [1, 2, 3]);
+    });
+
+    test(`${name}.shutdown({ cancelFutures }) cancels what has not started`, async () => {
+      const pool = make(1);
+      const futures = Array.from({ length: 6 }, (_, i) => pool.submit(sleepThen, 20, i));
+      while (!futures[0]!.running()) await new Promise((r) => setTimeout(r, 2));
+      await pool.shutdown({ cancelFutures: true });
+      assert.ok(futures.every((f) => f.done()));
+      assert.ok(futures.some((f) => f.cancelled()), "some were cancelled");
+      assert.ok(!futures[0]!.cancelled(), "the first one had started");
+      await assert.rejects(futures[5]!.result(), CancelledError);
+    });
+
+    test(`${name}: a cancelled queued future counts as done for wait() at once`, async () => {
+      await using pool = make(1);
+      const busy = pool.submit(sleepThen, 50, "busy");
+      const queued = pool.submit(() => "never");
+      queued.cancel();
+      const { done } = await wait([busy, queued], { returnWhen: FIRST_COMPLETED, timeout: 1000 });
+      assert.ok(done.has(queued));
+      assert.equal(await busy, "busy");
+    });
+
+    test(`${name}.map() yields in input order, with chunks`, async () => {
+      await using pool = make(2);
+      const results: number[] = [];
+      for await (
+        const r of pool.map((x: number) => x * x, [1, 2, 3, 4, 5, 6, 7], { chunksize: 3 })
+      ) {
+        results.push(r);
+      }
+      assert.deepEqual(results, [1, 4, 9, 16, 25, 36, 49]);
+    });
+
+    test(`${name}.map() with chunks fails at the failing item's own position`, async () => {
+      await using pool = make(2);
+      const seen: number[] = [];
+      const items = [1, 2, 3, 4, 5, 6];
+      await assert.rejects(async () => {
+        for await (
+          const r of pool.map(
+            (x: number) => {
+              if (x === 5) throw new Error(`bad ${x}`);
+              return x;
+            },
+            items,
+            { chunksize: 4 },
+          )
+        ) seen.push(r);
+      }, { message: "bad 5" });
+      assert.deepEqual(
+        seen,
+        [1, 2, 3, 4],
+        "earlier results of the failing chunk are still yielded",
+      );
+    });
+
+    test(`${name}.starmap() spreads argument lists`, async () => {
+      await using pool = make(2);
+      const out: number[] = [];
+      for await (
+        const r of pool.starmap((a: number, b: number) => a - b, [[5, 1], [9, 3]], { chunksize: 2 })
+      ) out.push(r);
+      assert.deepEqual(out, [4, 6]);
+    });
+
+    test(`${name}: await using shuts the pool down`, async () => {
+      let pool: Pool;
+      {
+        await using scoped = make(1);
+        pool = scoped;
+        assert.equal(await scoped.submit(() => 1), 1);
+      }
+      assert.throws(() => pool.submit(() => 1), InvalidStateError);
+    });
+
+    test(`${name}.submitWith(): an aborted queued task is dropped with signal.reason`, async () => {
+      await using pool = make(1);
+      const busy = pool.submit(sleepThen, 30, "done");
+      const controller = new AbortController();
+      const queued = pool.submitWith(() => "ran", [], { signal: controller.signal });
+      const reason = new Error("no longer needed");
+      controller.abort(reason);
+      await assert.rejects(queued.result(), (e) => e === reason);
+      assert.equal(await busy, "done");
+    });
+
+    test(`${name}.submitWith(): aborting a running task replaces its worker`, async () => {
+      await using pool = make(1);
+      const controller = new AbortController();
+      const spinning = pool.submitWith(
+        () => {
+          for (;;) { /* spin */ }
+        },
+        [],
+        { signal: controller.signal },
+      );
+      // Wait until it is running.
+      while (!spinning.running()) await new Promise((r) => setTimeout(r, 5));
+      controller.abort(new Error("stop"));
+      await assert.rejects(spinning.result(), { message: "stop" });
+      assert.equal(await pool.submit((x: number) => x + 1, 1), 2, "the pool still works");
+    });
+
+    test(`${name}: bad options are refused with an error naming the option`, () => {
+      assert.throws(() => make({ maxWorkers: 0 }), { name: "RangeError", message: /maxWorkers/ });
+      assert.throws(() => make({ maxWorkers: -1 }), RangeError);
+      assert.throws(() => make({ maxWorkers: 1.5 }), { name: "TypeError", message: /maxWorkers/ });
+      assert.throws(() => make({ maxWorkers: "2" as never }), TypeError);
+      assert.throws(() => make({ initializer: 3 as never }), {
+        name: "TypeError",
+        message: /initializer/,
+      });
+      assert.throws(() => make({ max_workers: 2 } as never), {
+        name: "TypeError",
+        message: /max_workers/,
+      });
+    });
+
+    test(`${name}.submit() throws TypeError for a non-function`, async () => {
+      await using pool = make(1);
+      assert.throws(() => pool.submit(42 as never), {
+        name: "TypeError",
+        message: /fn must be a function/,
+      });
+    });
+  });
+}

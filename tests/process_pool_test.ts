@@ -1,0 +1,124 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  BrokenProcessPool,
+  CancelledError,
+  ProcessPoolExecutor,
+  SerializationError,
+} from "../mod.ts";
+import { executorContract } from "./_executor_contract.ts";
+import { alive, runScript, testdata } from "./_child.ts";
+
+executorContract("process");
+
+const TASKS = new URL(
+  `./testdata/pool_tasks${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
+  import.meta.url,
+);
+
+test("ProcessPoolExecutor runs tasks in other processes", async () => {
+  await using pool = new ProcessPoolExecutor({ maxWorkers: 1, modules: [TASKS] });
+  const { pid } = await import(TASKS.href);
+  const child = await pool.submit(pid);
+  assert.notEqual(child, globalThis.process.pid);
+});
+
+test("ProcessPoolExecutor refuses a SharedArrayBuffer with its path", async () => {
+  await using pool = new ProcessPoolExecutor(1);
+  const error = await pool.submit((_x: unknown) => 1, { data: new SharedArrayBuffer(8) })
+    .exception();
+  assert.ok(error instanceof SerializationError);
+  assert.equal(error.path, "args[0].data");
+});
+
+test("ProcessPoolExecutor refuses a transfer list", async () => {
+  await using pool = new ProcessPoolExecutor(1);
+  const buffer = new ArrayBuffer(8);
+  const future = pool.submitWith((b: ArrayBuffer) => b.byteLength, [buffer], {
+    transfer: [buffer],
+  });
+  const error = await future.exception();
+  assert.ok(error instanceof TypeError, String(error));
+  assert.equal(buffer.byteLength, 8, "nothing was detached");
+});
+
+test("ProcessPoolExecutor: maxTasksPerChild replaces a child after N tasks, without deadlock", async () => {
+  await using pool = new ProcessPoolExecutor({
+    maxWorkers: 1,
+    maxTasksPerChild: 2,
+    modules: [TASKS],
+  });
+  const { pid } = await import(TASKS.href);
+  const pids = await Promise.all(Array.from({ length: 5 }, () => pool.submit(pid)));
+  assert.equal(pids[0], pids[1]);
+  assert.notEqual(pids[1], pids[2]);
+  assert.equal(pids[2], pids[3]);
+  assert.notEqual(pids[3], pids[4]);
+});
+
+test("ProcessPoolExecutor.killWorkers(): running futures break, queued ones are cancelled", async () => {
+  const pool = new ProcessPoolExecutor(1);
+  const running = pool.submit(async () => {
+    await new Promise((r) => setTimeout(r, 10_000));
+  });
+  const ahead = pool.submit(() => 1); // may have been sent ahead to the busy child
+  const queued = pool.submit(() => 2);
+  while (!running.running()) await new Promise((r) => setTimeout(r, 5));
+  await pool.killWorkers();
+  assert.ok((await running.exception()) instanceof BrokenProcessPool);
+  assert.ok(ahead.done());
+  await assert.rejects(queued.result(), CancelledError);
+  assert.throws(() => pool.submit(() => 1));
+});
+
+test("ProcessPoolExecutor.terminateWorkers() ends the children with SIGTERM", async () => {
+  const pool = new ProcessPoolExecutor({ maxWorkers: 2, modules: [TASKS] });
+  const { pid } = await import(TASKS.href);
+  const pids = await Promise.all([pool.submit(pid), pool.submit(pid)]);
+  await pool.terminateWorkers();
+  for (const p of pids) assert.equal(alive(p), false, `child ${p} is gone`);
+});
+
+test("ProcessPoolExecutor: a child killed from outside breaks the pool", async () => {
+  await using pool = new ProcessPoolExecutor({ maxWorkers: 1, modules: [TASKS] });
+  const { pid } = await import(TASKS.href);
+  const childPid = await pool.submit(pid);
+  const sleeping = pool.submit(async () => {
+    await new Promise((r) => setTimeout(r, 10_000));
+  });
+  while (!sleeping.running()) await new Promise((r) => setTimeout(r, 5));
+  globalThis.process.kill(childPid, "SIGKILL");
+  const error = await sleeping.exception();
+  assert.ok(error instanceof BrokenProcessPool);
+  assert.equal(
+    (error as Error).message,
+    "A process in the process pool was terminated abruptly while the future was running or pending.",
+  );
+});
+
+test("ProcessPoolExecutor: children die with a SIGKILLed parent", async () => {
+  const run = await runScript(testdata("orphan_parent"), [], { timeoutMs: 20_000 });
+  // The parent prints its children's pids, then kills itself.
+  const pids = (/children (\S+)/.exec(run.stdout)?.[1] ?? "").split(",").filter(Boolean).map(
+    Number,
+  );
+  assert.ok(pids.length >= 2, `got children from: ${run.stdout} ${run.stderr}`);
+  const deadline = Date.now() + 2000;
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(pids.filter(alive), [], "no child outlived its parent by 2 s");
+});
+
+test("ProcessPoolExecutor: a script that never calls shutdown() still exits when its work is done", async () => {
+  const run = await runScript(testdata("forgotten_pool"), ["process"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /result 42/);
+});
+
+test("ProcessPoolExecutor: bad maxTasksPerChild and runtimeArgs are refused", () => {
+  assert.throws(() => new ProcessPoolExecutor({ maxTasksPerChild: 0 }), {
+    name: "RangeError",
+    message: "maxTasksPerChild must be >= 1",
+  });
+  assert.throws(() => new ProcessPoolExecutor({ maxTasksPerChild: 1.5 }), TypeError);
+  assert.throws(() => new ProcessPoolExecutor({ runtimeArgs: "x" as never }), TypeError);
+});

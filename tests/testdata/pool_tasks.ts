@@ -1,0 +1,43 @@
+// Task functions submitted by reference (the pools list this module in `modules`).
+import process from "node:process";
+import { threadId } from "node:worker_threads";
+
+/** Where this task ran: process id and thread id. */
+export function whereAmI(): string {
+  return `${process.pid}:${threadId}`;
+}
+
+export function add(a: number, b: number): number {
+  return a + b;
+}
+
+export function pid(): number {
+  return process.pid;
+}
+
+/** Uses a module import, so it can only go by reference. */
+export function double(x: number): number {
+  return helper(x) * 2;
+}
+function helper(x: number): number {
+  return x;
+}
+
+export class ValidationError extends Error {
+  override name = "ValidationError";
+  field: string;
+  constructor(message: string, field: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+export function validate(value: string): string {
+  if (value === "") throw new ValidationError("value is empty", "value");
+  return value;
+}
+
+export function setup(value: string): void {
+  // deno-lint-ignore no-explicit-any
+  (globalThis as any).setupValue = value;
+}
