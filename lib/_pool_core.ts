@@ -45,9 +45,17 @@ export interface PoolPolicy {
   };
 }
 
-/** Per-call options beyond Python's `submit`. */
+/** Per-call options of `submitWith()`, beyond Python's `submit`. */
 export interface SubmitOptions {
+  /**
+   * Abort the task: a queued task is dropped; a running one has its worker terminated and
+   * replaced. Either way the future fails with `signal.reason`.
+   */
   signal?: AbortSignal;
+  /**
+   * Values to move to the worker instead of copying (thread pool only): `ArrayBuffer`s and
+   * `MessagePort`s that occur in the arguments. The sender's copies are detached.
+   */
   transfer?: readonly Transferable[];
 }
 
@@ -167,9 +175,9 @@ export class PoolCore {
    * cancelled, and the pool accepts no more work.
    */
   async stopWorkers(signal: "SIGTERM" | "SIGKILL"): Promise<void> {
-    const closed = this.shutdown(false, true);
+    void this.shutdown(false, true);
     for (const slot of this.#slots) slot.handle?.terminate(signal);
-    await closed;
+    await this.shutdown(true, false); // the same close, now awaited
   }
 
   // ── admission ───────────────────────────────────────────────────────────────────────────────

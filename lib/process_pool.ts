@@ -54,6 +54,8 @@ export class ProcessPoolExecutor extends Executor {
   #core: PoolCore;
 
   /**
+   * Create a pool; no worker starts until the first task is submitted.
+   *
    * @param options `maxWorkers` as a number, or {@linkcode ProcessPoolOptions}.
    * @throws {TypeError} For an option of the wrong type, or an unknown option.
    * @throws {RangeError} If `maxWorkers` or `maxTasksPerChild` is out of range.
@@ -143,9 +145,8 @@ export class ProcessPoolExecutor extends Executor {
   }
 
   /** @internal Chunked map: one message for a whole chunk, each way. */
-  // deno-lint-ignore no-explicit-any
   override [kSubmitChunk](
-    fn: (...args: any[]) => unknown,
+    fn: (...args: never[]) => unknown,
     argLists: unknown[][],
   ): Future<ChunkOutcome> {
     return this.#core.submit(fn, argLists, true, undefined) as Future<ChunkOutcome>;

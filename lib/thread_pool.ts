@@ -54,6 +54,8 @@ export class ThreadPoolExecutor extends Executor {
   #core: PoolCore;
 
   /**
+   * Create a pool; no worker starts until the first task is submitted.
+   *
    * @param options `maxWorkers` as a number, or {@linkcode ThreadPoolOptions}.
    * @throws {TypeError} For an option of the wrong type, or an unknown option.
    * @throws {RangeError} If `maxWorkers` is not greater than 0.
@@ -139,9 +141,8 @@ export class ThreadPoolExecutor extends Executor {
   }
 
   /** @internal Chunked map: one message for several items. */
-  // deno-lint-ignore no-explicit-any
   override [kSubmitChunk](
-    fn: (...args: any[]) => unknown,
+    fn: (...args: never[]) => unknown,
     argLists: unknown[][],
   ): Future<ChunkOutcome> {
     return this.#core.submit(fn, argLists, true, undefined) as Future<ChunkOutcome>;

@@ -74,7 +74,7 @@ test("ProcessPoolExecutor.killWorkers(): running futures break, queued ones are 
 test("ProcessPoolExecutor.terminateWorkers() ends the children with SIGTERM", async () => {
   const pool = new ProcessPoolExecutor({ maxWorkers: 2, modules: [TASKS] });
   const { pid } = await import(TASKS.href);
-  const pids = await Promise.all([pool.submit(pid), pool.submit(pid)]);
+  const pids = await Promise.all([pool.submit(pid), pool.submit(pid)]) as number[];
   await pool.terminateWorkers();
   for (const p of pids) assert.equal(alive(p), false, `child ${p} is gone`);
 });
@@ -82,7 +82,7 @@ test("ProcessPoolExecutor.terminateWorkers() ends the children with SIGTERM", as
 test("ProcessPoolExecutor: a child killed from outside breaks the pool", async () => {
   await using pool = new ProcessPoolExecutor({ maxWorkers: 1, modules: [TASKS] });
   const { pid } = await import(TASKS.href);
-  const childPid = await pool.submit(pid);
+  const childPid: number = await pool.submit(pid);
   const sleeping = pool.submit(async () => {
     await new Promise((r) => setTimeout(r, 10_000));
   });
