@@ -122,3 +122,28 @@ test("ProcessPoolExecutor: bad maxTasksPerChild and runtimeArgs are refused", ()
   assert.throws(() => new ProcessPoolExecutor({ maxTasksPerChild: 1.5 }), TypeError);
   assert.throws(() => new ProcessPoolExecutor({ runtimeArgs: "x" as never }), TypeError);
 });
+
+test("ProcessPoolExecutor: children run on the parent's runtime", async () => {
+  await using pool = new ProcessPoolExecutor(1);
+  const runtimeOf = () => {
+    // deno-lint-ignore no-explicit-any
+    const g = globalThis as any;
+    return g.Deno?.version?.deno ? "deno" : g.Bun?.version ? "bun" : "node";
+  };
+  const child = await pool.submit(runtimeOf);
+  assert.equal(child, runtimeOf());
+  assert.equal(await pool.submit(() => globalThis.process.execPath), globalThis.process.execPath);
+});
+
+test("ProcessPoolExecutor refuses a MessagePort, which cannot cross to a process", async () => {
+  await using pool = new ProcessPoolExecutor(1);
+  const { port1, port2 } = new MessageChannel();
+  try {
+    const error = await pool.submit((_x: unknown) => 1, { reply: port1 }).exception();
+    assert.ok(error instanceof SerializationError, String(error));
+    assert.equal(error.path, "args[0].reply");
+  } finally {
+    port1.close();
+    port2.close();
+  }
+});
