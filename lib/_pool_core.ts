@@ -236,7 +236,11 @@ export class PoolCore {
         }
         this.#dispatch();
       },
-      (error) => this.#break(this.#policy.messages.unusable, error),
+      (error) =>
+        this.#break(
+          "A module listed in `modules` could not be imported, the pool is not usable anymore",
+          error,
+        ),
     );
   }
 

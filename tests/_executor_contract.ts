@@ -164,6 +164,16 @@ export function executorContract(kind: PoolKind): void {
       assert.equal(await pool.submit(double, 21), 42);
     });
 
+    test(`${name}: a module in \`modules\` that cannot be imported breaks the pool, naming it`, async () => {
+      await using pool = make({ maxWorkers: 1, modules: ["./no/such/module.ts"] });
+      const error = await pool.submit(() => 1).exception() as Error;
+      assert.ok(error instanceof BrokenExecutor, String(error));
+      assert.match(error.message, /could not be imported/);
+      assert.ok(error.cause instanceof TypeError);
+      assert.match((error.cause as Error).message, /modules\[0\] \("\.\/no\/such\/module\.ts"\)/);
+      assert.throws(() => pool.submit(() => 1), BrokenExecutor);
+    });
+
     test(`${name}: never more than maxWorkers workers, and idle ones are reused`, async () => {
       await using pool = make({ maxWorkers: 2, modules: [TASKS] });
       const { whereAmI } = await import(TASKS.href);
