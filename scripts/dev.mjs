@@ -137,6 +137,13 @@ function test(extraArgs) {
     );
   }
   if (filter.length === 0) {
+    check("publint", join(ROOT, "node_modules", ".bin", "publint"), ["npm"]);
+    check("attw --profile esm-only", join(ROOT, "node_modules", ".bin", "attw"), [
+      "--pack",
+      "npm",
+      "--profile",
+      "esm-only",
+    ]);
     check("npm package installed from its tarball", DENO, [
       "run",
       "-A",
