@@ -388,7 +388,7 @@ export class PoolCore {
       },
       (error) => {
         this.#slots.delete(slot);
-        this.#break(this.#policy.messages.crashed, error);
+        this.#break("A worker could not be started, the pool is not usable anymore", error);
       },
     );
   }
