@@ -1,0 +1,106 @@
+// The examples run as a user runs them: each in a child process of the runtime running the tests
+// (for Node, the compiled copy in .npm_test/), checked on the lines that matter.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { runScript } from "./_child.ts";
+
+/** An example's URL, with the extension this copy of the suite runs on (.ts or .js). */
+function example(name: string): URL {
+  const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  return new URL(`../examples/${name}${ext}`, import.meta.url);
+}
+
+/** Asserts that `patterns` match lines of `text` in this order. */
+function assertInOrder(text: string, patterns: (string | RegExp)[]): void {
+  let at = 0;
+  for (const pattern of patterns) {
+    const rest = text.slice(at);
+    const index = typeof pattern === "string" ? rest.indexOf(pattern) : rest.search(pattern);
+    assert.ok(index >= 0, `expected ${pattern} after offset ${at} in:\n${text}`);
+    at += index + 1;
+  }
+}
+
+test("examples/walkthrough runs every step, shuts its pools down and exits 0", async () => {
+  const run = await runScript(example("walkthrough"), [], { timeoutMs: 60_000 });
+  assert.equal(run.code, 0, `exit ${run.code} ${run.signal}\n${run.stdout}\n${run.stderr}`);
+  assert.equal(run.stderr, "");
+  assertInOrder(run.stdout, [
+    "1. ThreadPoolExecutor",
+    'pool.submit(returnAfter, "hello", 0.2)',
+    "future.done() → false",
+    "future.done() → true",
+    'await future.result() → "hello"',
+    "2. ProcessPoolExecutor",
+    "future.done() → false",
+    "future.done() → true",
+    'await future.result() → "hello"',
+    "ran in another process → true",
+    "3. map()",
+    /→ 0\.3 /,
+    /→ 0\.1 .*finished first/,
+    /→ 0\.2 /,
+    "primes below 40: 2 3 5 7 11 13 17 19 23 29 31 37",
+    "→ 4\n",
+    "→ rejected with RangeError: division by zero",
+    "4. asCompleted()",
+    "→ fast finished after 0.1 s",
+    "→ 'broken' generated an exception: Error: broken gave up after 0.25 s",
+    "→ slow finished after 0.4 s",
+    "5. wait()",
+    "→ done {fast}   notDone {broken, slow}",
+    "→ done {broken, fast}   notDone {slow}",
+    "→ done {broken, fast}   notDone {slow}",
+    "→ done {broken, fast, slow}   notDone {}",
+    "6. Sending functions",
+    'SerializationError, path "fn"',
+    "fn uses `greeting` from an enclosing scope",
+    'SerializationError, path "args[0].onDone"',
+    "args[0].onDone is a function, which cannot be cloned",
+    '→ "Hello, world!"',
+    '→ "Hello, world!"',
+    '→ "Hello, world!"',
+    "Every pool is shut down.",
+  ]);
+});
+
+test("examples/walkthrough refuses a bad --seconds with exit code 2", async () => {
+  const run = await runScript(example("walkthrough"), ["--seconds", "soon"]);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /usage: walkthrough\.ts \[--seconds N\]/);
+});
+
+test("examples/primes prints exactly the Python docs' output", async () => {
+  const run = await runScript(example("primes"), [], { timeoutMs: 60_000 });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(
+    run.stdout,
+    [
+      "112272535095293 is prime: True",
+      "112582705942171 is prime: True",
+      "112272535095293 is prime: True",
+      "115280095190773 is prime: True",
+      "115797848077099 is prime: True",
+      "1099726899285419 is prime: False",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("examples/fetch_pages fetches four local pages and reports the failing one", async () => {
+  const run = await runScript(example("fetch_pages"), [], { timeoutMs: 60_000 });
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stdout.trimEnd().split("\n").sort();
+  assert.equal(lines.length, 5, run.stdout);
+  const url = String.raw`'http://127\.0\.0\.1:\d+/`;
+  const expected = [
+    `${url}europe\\.wsj\\.com/' page is 6144 bytes$`,
+    `${url}nonexistent-subdomain\\.python\\.org/' generated an exception: ` +
+    "Error: HTTP Error 404: Not Found$",
+    `${url}www\\.bbc\\.co\\.uk/' page is 4096 bytes$`,
+    `${url}www\\.cnn\\.com/' page is 8192 bytes$`,
+    `${url}www\\.foxnews\\.com/' page is 12288 bytes$`,
+  ];
+  expected.forEach((pattern, i) => assert.match(lines[i]!, new RegExp(`^${pattern}`)));
+});
