@@ -45,7 +45,38 @@ export interface PoolPolicy {
   };
 }
 
-/** Per-call options of `submitWith()`, beyond Python's `submit`. */
+/**
+ * Per-call options of `submitWith()`, beyond Python's `submit`: an `AbortSignal` and a transfer
+ * list.
+ *
+ * @example Moving a buffer to a worker thread instead of copying it
+ * ```ts
+ * import { ThreadPoolExecutor } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new ThreadPoolExecutor(1);
+ * const buffer = new Uint8Array(1024).fill(1).buffer;
+ * const sum = pool.submitWith(
+ *   (b: ArrayBuffer) => new Uint8Array(b).reduce((a, x) => a + x, 0),
+ *   [buffer],
+ *   { transfer: [buffer] },
+ * );
+ * assert.equal(await sum, 1024);
+ * assert.equal(buffer.byteLength, 0); // moved when the task was sent: detached here
+ * ```
+ *
+ * @example Giving up on a task
+ * ```ts
+ * import { ThreadPoolExecutor } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new ThreadPoolExecutor(1);
+ * const future = pool.submitWith(() => new Promise(() => {}), [], {
+ *   signal: AbortSignal.timeout(50),
+ * });
+ * await assert.rejects(future.result(), { name: "TimeoutError" }); // the signal's reason
+ * ```
+ */
 export interface SubmitOptions {
   /**
    * Abort the task: a queued task is dropped; a running one has its worker terminated and

@@ -6,7 +6,39 @@ import { kSubmitChunk } from "./_symbols.ts";
 import { checkTimeout } from "./_timer.ts";
 import type { Future } from "./future.ts";
 
-/** Options for {@linkcode Executor.map} and {@linkcode Executor.starmap}. */
+/**
+ * Options for {@linkcode Executor.map} and {@linkcode Executor.starmap}: Python's `timeout`,
+ * `chunksize` and `buffersize` (with the timeout in milliseconds), and an `AbortSignal`.
+ *
+ * @example An endless input, a few items ahead
+ * ```ts
+ * import { ThreadPoolExecutor } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * function* naturals() {
+ *   for (let n = 1;; n++) yield n;
+ * }
+ * await using pool = new ThreadPoolExecutor(2);
+ * const squares: number[] = [];
+ * const options = { chunksize: 2, buffersize: 3 }; // at most 3 chunks of 2 items in flight
+ * for await (const square of pool.map((n: number) => n * n, naturals(), options)) {
+ *   squares.push(square);
+ *   if (squares.length === 5) break; // leaving the loop cancels what is still queued
+ * }
+ * assert.deepEqual(squares, [1, 4, 9, 16, 25]);
+ * ```
+ *
+ * @example A timeout, counted from the map() call
+ * ```ts
+ * import { ThreadPoolExecutor, TimeoutError } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new ThreadPoolExecutor(1);
+ * const sleep = (ms: number) => new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms));
+ * const results = pool.map(sleep, [300], { timeout: 50 });
+ * await assert.rejects(results.next(), TimeoutError);
+ * ```
+ */
 export interface MapOptions {
   /**
    * Milliseconds, counted from the `map()` call, until iteration rejects with `TimeoutError`;
@@ -30,7 +62,23 @@ export interface MapOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Options for {@linkcode Executor.shutdown}. */
+/**
+ * Options for {@linkcode Executor.shutdown}, Python's `wait` and `cancel_futures`.
+ *
+ * @example Dropping the work that has not started
+ * ```ts
+ * import { ThreadPoolExecutor } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const pool = new ThreadPoolExecutor(1);
+ * await pool.submit(() => {}); // the worker is up and idle
+ * const running = pool.submit(() => new Promise((resolve) => setTimeout(resolve, 20, "finished")));
+ * const queued = pool.submit(() => "never runs");
+ * await pool.shutdown({ wait: true, cancelFutures: true });
+ * assert.equal(await running, "finished");
+ * assert.equal(queued.cancelled(), true);
+ * ```
+ */
 export interface ShutdownOptions {
   /**
    * Resolve only when all submitted work is done and every worker has exited.
@@ -95,6 +143,18 @@ export abstract class Executor implements AsyncDisposable {
    * @param fn The function to call.
    * @param args Its arguments.
    * @returns A future for the result.
+   *
+   * @example Python's `executor.submit(pow, 323, 1235)`
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(1);
+   * const future = pool.submit((base: bigint, exp: bigint) => base ** exp, 323n, 1235n);
+   * const digits = String(await future);
+   * assert.equal(digits.length, 3099);
+   * assert.ok(digits.endsWith("96527027073630500507"));
+   * ```
    */
   abstract submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
 
@@ -130,6 +190,35 @@ export abstract class Executor implements AsyncDisposable {
    * has the wrong type.
    * @throws {RangeError} At the call: `chunksize` or `buffersize` is below 1.
    * @throws {InvalidStateError} At the call, from `submit` (e.g. after `shutdown()`).
+   *
+   * @example Results in input order, whatever order they finish in
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(3);
+   * const sleep = (ms: number) => new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms));
+   * const results: number[] = [];
+   * for await (const ms of pool.map(sleep, [30, 10, 20])) results.push(ms);
+   * assert.deepEqual(results, [30, 10, 20]);
+   * ```
+   *
+   * @example A failing item rejects at its own position
+   * ```ts
+   * import { ProcessPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ProcessPoolExecutor(1);
+   * const twelveOver = (x: number) => {
+   *   if (x === 0) throw new RangeError("division by zero");
+   *   return 12 / x;
+   * };
+   * const results: number[] = [];
+   * await assert.rejects(async () => {
+   *   for await (const x of pool.map(twelveOver, [3, 0, 4], { chunksize: 2 })) results.push(x);
+   * }, RangeError);
+   * assert.deepEqual(results, [4]); // Python would lose the 4 with its chunk
+   * ```
    */
   map<T, R>(
     fn: (item: T) => R,
@@ -151,6 +240,20 @@ export abstract class Executor implements AsyncDisposable {
    * @returns An async iterator of the results.
    * @throws {TypeError} At the call, as for `map()`.
    * @throws {RangeError} At the call, as for `map()`.
+   *
+   * @example Python's `map(pow, [2, 3], [5, 2])`
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(2);
+   * const powers: number[] = [];
+   * const pairs: [number, number][] = [[2, 5], [3, 2]];
+   * for await (const p of pool.starmap((base: number, exp: number) => base ** exp, pairs)) {
+   *   powers.push(p);
+   * }
+   * assert.deepEqual(powers, [32, 9]);
+   * ```
    */
   starmap<A extends unknown[], R>(
     fn: (...args: A) => R,
@@ -165,12 +268,41 @@ export abstract class Executor implements AsyncDisposable {
    *
    * @param _options `wait` (default true) and `cancelFutures` (default false).
    * @returns A promise that resolves when the executor has shut down.
+   *
+   * @example Explicitly, or with `await using` (Python's `with`)
+   * ```ts
+   * import { InvalidStateError, ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * const pool = new ThreadPoolExecutor(1);
+   * assert.equal(await pool.submit(() => 1), 1);
+   * await pool.shutdown();
+   * assert.throws(() => pool.submit(() => 2), InvalidStateError);
+   *
+   * {
+   *   await using scoped = new ThreadPoolExecutor(1);
+   *   assert.equal(await scoped.submit(() => 3), 3);
+   * } // shut down here, waiting for its work
+   * ```
    */
   shutdown(_options?: ShutdownOptions): Promise<void> {
     return Promise.resolve();
   }
 
-  /** `shutdown({ wait: true })`, so `await using executor = …` cleans up. */
+  /**
+   * `shutdown({ wait: true })`, so `await using executor = …` cleans up.
+   *
+   * @returns A promise that resolves when the executor has shut down.
+   *
+   * @example Python's `with ThreadPoolExecutor() as pool:`
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor();
+   * assert.equal(await pool.submit(() => "inside"), "inside");
+   * ```
+   */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true });
   }

@@ -6,7 +6,23 @@ import { kOnDone } from "./_symbols.ts";
 import { checkTimeout, deadlineOf, onDeadline } from "./_timer.ts";
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
 
-/** The life cycle of a {@linkcode Future}: PENDING → RUNNING → FINISHED, or PENDING → CANCELLED. */
+/**
+ * The life cycle of a {@linkcode Future}: PENDING → RUNNING → FINISHED, or PENDING → CANCELLED.
+ *
+ * @example Following a future through its states
+ * ```ts
+ * import { Future, type FutureState } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const future = new Future<string>();
+ * const states: FutureState[] = [future.state];
+ * future.setRunningOrNotifyCancel();
+ * states.push(future.state);
+ * future.setResult("done");
+ * states.push(future.state);
+ * assert.deepEqual(states, ["PENDING", "RUNNING", "FINISHED"]);
+ * ```
+ */
 export type FutureState = "PENDING" | "RUNNING" | "CANCELLED" | "FINISHED";
 
 let failedOf: (future: Future<unknown>) => boolean;
@@ -66,6 +82,18 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @returns True if the future is now cancelled (also if it already was); false if it is running
    * or finished.
+   *
+   * @example Cancelling a task that has not started
+   * ```ts
+   * import { CancelledError, ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(1);
+   * const future = pool.submit(() => "never runs"); // queued: the worker is still starting
+   * assert.equal(future.cancel(), true);
+   * assert.equal(future.cancelled(), true);
+   * await assert.rejects(future.result(), CancelledError);
+   * ```
    */
   cancel(): boolean {
     if (this.#state === "CANCELLED") return true;
@@ -110,6 +138,17 @@ export class Future<T> implements PromiseLike<T> {
    * @throws {CancelledError} If the future was cancelled (even with a timeout).
    * @throws {TimeoutError} If the future is not done in time.
    * @throws {unknown} The exception of the call: the same value every time.
+   *
+   * @example Waiting with a timeout, in milliseconds
+   * ```ts
+   * import { Future, TimeoutError } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * const future = new Future<number>();
+   * await assert.rejects(future.result({ timeout: 10 }), TimeoutError);
+   * setTimeout(() => future.setResult(42), 1);
+   * assert.equal(await future.result({ timeout: 5_000 }), 42);
+   * ```
    */
   async result(options?: { timeout?: number | undefined }): Promise<T> {
     await this.#waitDone(options);
@@ -124,6 +163,22 @@ export class Future<T> implements PromiseLike<T> {
    * @returns The exception, or `undefined` if the call succeeded.
    * @throws {CancelledError} If the future was cancelled (even with a timeout).
    * @throws {TimeoutError} If the future is not done in time.
+   *
+   * @example Inspecting a task's error without a try block
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(1);
+   * const future = pool.submit((n: number) => {
+   *   if (n < 0) throw new RangeError(`negative: ${n}`);
+   *   return Math.sqrt(n);
+   * }, -1);
+   * const error = await future.exception();
+   * assert.ok(error instanceof RangeError); // rebuilt as its own class
+   * assert.equal(error.message, "negative: -1");
+   * assert.equal(await pool.submit(() => 1).exception(), undefined);
+   * ```
    */
   async exception(options?: { timeout?: number | undefined }): Promise<unknown> {
     await this.#waitDone(options);
@@ -136,6 +191,19 @@ export class Future<T> implements PromiseLike<T> {
    * `console.error` and does not stop the others.
    *
    * @param fn The callback.
+   *
+   * @example Callbacks before and after completion
+   * ```ts
+   * import { Future } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * const future = new Future<number>();
+   * const seen: string[] = [];
+   * future.addDoneCallback((f) => seen.push(`first: ${f.state}`));
+   * future.setResult(1);
+   * future.addDoneCallback((f) => seen.push(`late: ${f.state}`)); // already done: runs at once
+   * assert.deepEqual(seen, ["first: FINISHED", "late: FINISHED"]);
+   * ```
    */
   addDoneCallback(fn: (future: Future<T>) => void): void {
     if (typeof fn !== "function") throw new TypeError("fn must be a function");

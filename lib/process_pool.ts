@@ -17,7 +17,22 @@ import { BrokenProcessPool } from "./errors.ts";
 import { runtimeAdapter } from "./runtime/mod.ts";
 import { kSubmitChunk } from "./_symbols.ts";
 
-/** Options for {@linkcode ProcessPoolExecutor}. */
+/**
+ * Options for {@linkcode ProcessPoolExecutor}: those of every pool, Python's
+ * `max_tasks_per_child`, and flags for the child runtime.
+ *
+ * @example A fresh child for every task
+ * ```ts
+ * import { ProcessPoolExecutor } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * // runtimeArgs would add flags to each child's command line, e.g. ["--allow-net"] on Deno.
+ * await using pool = new ProcessPoolExecutor({ maxWorkers: 1, maxTasksPerChild: 1 });
+ * const first = await pool.submit(() => process.pid);
+ * const second = await pool.submit(() => process.pid);
+ * assert.notEqual(first, second);
+ * ```
+ */
 export interface ProcessPoolOptions extends ExecutorOptions {
   /** Replace a child after it has run this many tasks (a chunk counts as one). */
   maxTasksPerChild?: number;
@@ -101,6 +116,17 @@ export class ProcessPoolExecutor extends Executor {
    * @throws {TypeError} If `fn` is not a function.
    * @throws {InvalidStateError} After `shutdown()`.
    * @throws {BrokenProcessPool} If a child died or the initializer failed.
+   *
+   * @example A task's error arrives rebuilt, with its class and message
+   * ```ts
+   * import { ProcessPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ProcessPoolExecutor(1);
+   * const parse = (text: string) => JSON.parse(text);
+   * assert.deepEqual(await pool.submit(parse, '{"ok":true}'), { ok: true });
+   * await assert.rejects(pool.submit(parse, "{oops").result(), SyntaxError);
+   * ```
    */
   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     checkFunction(fn);
@@ -111,6 +137,19 @@ export class ProcessPoolExecutor extends Executor {
    * `submit()` with per-call options. `signal`: a queued task is dropped; a running one has its
    * child killed and replaced; either way the future fails with `signal.reason`. A `transfer`
    * list is refused: nothing can be transferred to another process.
+   *
+   * @example A deadline for one task
+   * ```ts
+   * import { ProcessPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ProcessPoolExecutor(1);
+   * const stuck = pool.submitWith(() => new Promise(() => {}), [], {
+   *   signal: AbortSignal.timeout(100),
+   * });
+   * await assert.rejects(stuck.result(), { name: "TimeoutError" });
+   * assert.equal(await pool.submit(() => "still usable"), "still usable");
+   * ```
    */
   submitWith<A extends unknown[], R>(
     fn: (...args: A) => R,
@@ -134,12 +173,39 @@ export class ProcessPoolExecutor extends Executor {
   /**
    * Send SIGTERM to every child: running futures fail with {@linkcode BrokenProcessPool}, queued
    * ones are cancelled, and the pool accepts no more work. Resolves when every child has exited.
+   *
+   * @example Stopping a task that never ends
+   * ```ts
+   * import { BrokenProcessPool, ProcessPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * const pool = new ProcessPoolExecutor(1);
+   * const stuck = pool.submit(() => new Promise(() => {}));
+   * while (!stuck.running()) await new Promise((resolve) => setTimeout(resolve, 10));
+   * await pool.terminateWorkers();
+   * await assert.rejects(stuck.result(), BrokenProcessPool);
+   * ```
    */
   terminateWorkers(): Promise<void> {
     return this.#core.stopWorkers("SIGTERM");
   }
 
-  /** The same as {@linkcode ProcessPoolExecutor.terminateWorkers} with SIGKILL. */
+  /**
+   * The same as {@linkcode ProcessPoolExecutor.terminateWorkers} with SIGKILL.
+   *
+   * @returns A promise that resolves when every child has exited.
+   *
+   * @example No more work afterwards
+   * ```ts
+   * import { ProcessPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * const pool = new ProcessPoolExecutor(1);
+   * assert.equal(await pool.submit(() => 1), 1);
+   * await pool.killWorkers();
+   * assert.throws(() => pool.submit(() => 2));
+   * ```
+   */
   killWorkers(): Promise<void> {
     return this.#core.stopWorkers("SIGKILL");
   }

@@ -18,7 +18,18 @@ import { kSubmitChunk } from "./_symbols.ts";
 
 export type { SubmitOptions };
 
-/** Options for {@linkcode ThreadPoolExecutor}. */
+/**
+ * Options for {@linkcode ThreadPoolExecutor}: those of every pool, and the threads' name prefix.
+ *
+ * @example Python's `ThreadPoolExecutor(max_workers=4, thread_name_prefix="resize")`
+ * ```ts
+ * import { ThreadPoolExecutor } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new ThreadPoolExecutor({ maxWorkers: 4, name: "resize" });
+ * assert.equal(await pool.submit((w: number, h: number) => w * h, 640, 480), 307200);
+ * ```
+ */
 export interface ThreadPoolOptions extends ExecutorOptions {
   /**
    * Prefix of the worker threads' names, as Python's `thread_name_prefix`.
@@ -98,6 +109,21 @@ export class ThreadPoolExecutor extends Executor {
    * @throws {TypeError} If `fn` is not a function.
    * @throws {InvalidStateError} After `shutdown()`.
    * @throws {BrokenThreadPool} If a worker died or the initializer failed.
+   *
+   * @example A closure is refused; pass the value instead
+   * ```ts
+   * import { SerializationError, ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(1);
+   * const greeting = "Hello";
+   * const refused = await pool.submit((name: string) => `${greeting}, ${name}!`, "world")
+   *   .exception();
+   * assert.ok(refused instanceof SerializationError);
+   * assert.equal(refused.path, "fn");
+   * const greet = (greeting: string, name: string) => `${greeting}, ${name}!`;
+   * assert.equal(await pool.submit(greet, greeting, "world"), "Hello, world!");
+   * ```
    */
   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     checkFunction(fn);

@@ -6,11 +6,60 @@ import { kOnDone } from "./_symbols.ts";
 import { checkTimeout, deadlineOf, onDeadline } from "./_timer.ts";
 import { Future, hasException } from "./future.ts";
 
-/** {@linkcode wait} returns as soon as any future finishes or is cancelled. */
+/**
+ * {@linkcode wait} returns as soon as any future finishes or is cancelled.
+ *
+ * @example The first to finish
+ * ```ts
+ * import { FIRST_COMPLETED, Future, wait } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const fast = new Future<string>();
+ * const slow = new Future<string>();
+ * setTimeout(() => fast.setResult("fast"), 1);
+ * const { done, notDone } = await wait([fast, slow], { returnWhen: FIRST_COMPLETED });
+ * assert.deepEqual([...done], [fast]);
+ * assert.deepEqual([...notDone], [slow]);
+ * assert.equal(FIRST_COMPLETED, "FIRST_COMPLETED");
+ * ```
+ */
 export const FIRST_COMPLETED = "FIRST_COMPLETED" as const;
-/** {@linkcode wait} returns when any future fails (a cancellation is not a failure), or all are done. */
+/**
+ * {@linkcode wait} returns when any future fails (a cancellation is not a failure), or all are done.
+ *
+ * @example Stop at the first failure
+ * ```ts
+ * import { FIRST_EXCEPTION, Future, wait } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const ok = new Future<number>();
+ * const failed = new Future<number>();
+ * const pending = new Future<number>();
+ * ok.setResult(1);
+ * setTimeout(() => failed.setException(new Error("boom")), 1);
+ * const { done, notDone } = await wait([ok, failed, pending], { returnWhen: FIRST_EXCEPTION });
+ * assert.deepEqual(done, new Set([ok, failed]));
+ * assert.deepEqual(notDone, new Set([pending]));
+ * ```
+ */
 export const FIRST_EXCEPTION = "FIRST_EXCEPTION" as const;
-/** {@linkcode wait} returns when every future has finished or been cancelled (the default). */
+/**
+ * {@linkcode wait} returns when every future has finished or been cancelled (the default).
+ *
+ * @example Everything, including a cancelled future
+ * ```ts
+ * import { ALL_COMPLETED, Future, wait } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const a = new Future<number>();
+ * const b = new Future<number>();
+ * setTimeout(() => a.setResult(1), 1);
+ * setTimeout(() => b.cancel(), 2); // a cancelled future counts as done at once
+ * const { done, notDone } = await wait([a, b], { returnWhen: ALL_COMPLETED });
+ * assert.equal(done.size, 2);
+ * assert.equal(notDone.size, 0);
+ * ```
+ */
 export const ALL_COMPLETED = "ALL_COMPLETED" as const;
 
 const RETURN_WHEN: ReadonlySet<unknown> = new Set([
@@ -19,10 +68,42 @@ const RETURN_WHEN: ReadonlySet<unknown> = new Set([
   ALL_COMPLETED,
 ]);
 
-/** The condition on which {@linkcode wait} returns. */
+/**
+ * The condition on which {@linkcode wait} returns: Python's three strings.
+ *
+ * @example Choosing the condition at run time
+ * ```ts
+ * import { Future, type ReturnWhen, wait } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const futures = [new Future<number>(), new Future<number>()];
+ * futures[0]!.setResult(1);
+ * const returnWhen: ReturnWhen = futures.length > 1 ? "FIRST_COMPLETED" : "ALL_COMPLETED";
+ * const { done } = await wait(futures, { returnWhen });
+ * assert.equal(done.size, 1);
+ * ```
+ */
 export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
 
-/** The futures given to {@linkcode wait}, split by whether they are done. */
+/**
+ * The futures given to {@linkcode wait}, split by whether they are done: Python's
+ * `DoneAndNotDoneFutures(done, not_done)`.
+ *
+ * @typeParam T The futures' result type.
+ *
+ * @example A timeout never rejects: the stragglers are in `notDone`
+ * ```ts
+ * import { type DoneAndNotDone, Future, wait } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const finished = new Future<string>();
+ * const pending = new Future<string>();
+ * finished.setResult("ready");
+ * const result: DoneAndNotDone<string> = await wait([finished, pending], { timeout: 10 });
+ * assert.deepEqual([...result.done], [finished]);
+ * assert.deepEqual([...result.notDone], [pending]);
+ * ```
+ */
 export interface DoneAndNotDone<T> {
   /** The futures that finished or were cancelled. */
   done: Set<Future<T>>;
