@@ -113,6 +113,11 @@ function test(extraArgs) {
     check("deno check", DENO, ["check", ...checked.filter((path) => existsSync(join(ROOT, path)))]);
     check("deno doc --lint", DENO, ["doc", "--lint", "mod.ts"]);
     check("deno publish --dry-run", DENO, ["publish", "--dry-run", "--allow-dirty"]);
+    // The JSDoc and README code samples: type-checked, then run. Running them with --no-check
+    // spares the type check of the worker modules that `deno test` repeats for every snippet.
+    const samples = ["mod.ts", "lib/", "README.md"];
+    check("deno check --doc-only", DENO, ["check", "--doc-only", ...samples]);
+    check("deno test --doc", DENO, ["test", "--doc", "--no-check", "--parallel", "-A", ...samples]);
   }
   check("npm build (tsc)", DENO, ["run", "-A", "scripts/build_npm.ts"]);
 
