@@ -62,7 +62,7 @@ export interface PoolPolicy {
  *   { transfer: [buffer] },
  * );
  * assert.equal(await sum, 1024);
- * assert.equal(buffer.byteLength, 0); // moved when the task was sent: detached here
+ * assert.equal(buffer.byteLength, 0); // moved at submitWith(): detached here already
  * ```
  *
  * @example Giving up on a task
@@ -85,7 +85,8 @@ export interface SubmitOptions {
   signal?: AbortSignal;
   /**
    * Values to move to the worker instead of copying (thread pool only): `ArrayBuffer`s and
-   * `MessagePort`s that occur in the arguments. The sender's copies are detached.
+   * `MessagePort`s that occur in the arguments. They move when `submitWith()` is called: the
+   * caller's copies are detached from then on, even while the task waits in the queue.
    */
   transfer?: readonly Transferable[];
 }
@@ -181,6 +182,7 @@ export class PoolCore {
       release: undefined,
     };
     if (this.#ready && !this.#check(item)) return future;
+    if (item.transfer && item.transfer.length > 0 && !this.#moveTransfers(item)) return future;
     if (signal) this.#watchAbort(item, signal);
     this.#queue.push(item);
     this.#dispatch();
@@ -228,6 +230,25 @@ export class PoolCore {
       return true;
     } catch (error) {
       item.future.setException(error);
+      return false;
+    }
+  }
+
+  // Move the transfer list's buffers and ports now, into a private copy of the arguments that
+  // the worker will get: the caller's buffers are detached when submitWith() returns, not later
+  // when a worker takes the task, so nothing written to them afterwards can reach the task.
+  #moveTransfers(item: WorkItem): boolean {
+    if (this.#policy.transport !== "structured") return true; // refused by #check
+    try {
+      const transfer = item.transfer as Transferable[];
+      const moved = structuredClone({ payload: item.payload, transfer }, { transfer });
+      item.payload = moved.payload;
+      item.transfer = moved.transfer;
+      return true;
+    } catch (error) {
+      item.future.setException(
+        describeCloneFailure(item.payload, this.#policy.transport, "args", error),
+      );
       return false;
     }
   }

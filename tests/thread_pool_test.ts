@@ -16,6 +16,24 @@ test("ThreadPoolExecutor.submitWith() transfers an ArrayBuffer instead of copyin
   assert.equal(buffer.byteLength, 0, "the sender's buffer is detached");
 });
 
+test("ThreadPoolExecutor.submitWith() moves a transfer list at the call, even while the task is queued", async () => {
+  await using pool = new ThreadPoolExecutor(1);
+  const gate = new Int32Array(new SharedArrayBuffer(4));
+  const blocker = pool.submit((g: Int32Array) => {
+    Atomics.wait(g, 0, 0, 5000);
+  }, gate);
+  const bytes = new Uint8Array([1, 2, 3]);
+  const queued = pool.submitWith((b: ArrayBuffer) => new Uint8Array(b)[0], [bytes.buffer], {
+    transfer: [bytes.buffer],
+  });
+  assert.equal(queued.state, "PENDING");
+  assert.equal(bytes.byteLength, 0, "detached at once, not when a worker takes the task");
+  Atomics.store(gate, 0, 1);
+  Atomics.notify(gate, 0);
+  await blocker;
+  assert.equal(await queued, 1);
+});
+
 test("ThreadPoolExecutor: a SharedArrayBuffer is shared with the worker", async () => {
   await using pool = new ThreadPoolExecutor(1);
   const shared = new Int32Array(new SharedArrayBuffer(4));
