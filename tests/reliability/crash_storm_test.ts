@@ -1,0 +1,121 @@
+// Crash storms: a busy worker dies at a random moment; every future must settle promptly, with a
+// result, a Broken* error, or cancellation, and a fresh pool must work afterwards.
+// Trials: RELIABILITY_TRIALS (default 10 per pool kind here; `npm run test:stress` runs 100).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import process from "node:process";
+import { BrokenExecutor, ProcessPoolExecutor, ThreadPoolExecutor } from "../../mod.ts";
+import type { Future } from "../../mod.ts";
+
+const TRIALS = Number(process.env.RELIABILITY_TRIALS ?? 10);
+const SETTLE_MS = 1000;
+
+// A small deterministic generator, so a failing trial can be replayed.
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+}
+
+async function settledWithin(futures: Future<unknown>[], ms: number): Promise<number> {
+  const started = Date.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outcomes = Promise.all(futures.map((f) => f.exception().catch((e) => e)));
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`futures still pending after ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([outcomes, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+  return Date.now() - started;
+}
+
+// Each future ended with its result, a Broken* error, or cancellation: nothing else, no loss.
+async function checkOutcomes(futures: Future<unknown>[]): Promise<void> {
+  for (const f of futures) {
+    assert.ok(f.done(), "settled");
+    if (f.cancelled()) continue;
+    const error = await f.exception();
+    assert.ok(error === undefined || error instanceof BrokenExecutor, `unexpected ${error}`);
+  }
+}
+
+// Start both workers first, so the clock measures the crash and not worker start-up.
+async function warm(pool: ThreadPoolExecutor | ProcessPoolExecutor): Promise<number[]> {
+  const gate = pool.submit(async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    return globalThis.process.pid;
+  });
+  const other = pool.submit(async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    return globalThis.process.pid;
+  });
+  return await Promise.all([gate, other]);
+}
+
+test(`ThreadPoolExecutor survives ${TRIALS} crash storms: every future settles within ${SETTLE_MS} ms`, async () => {
+  const next = random(42);
+  let worst = 0;
+  for (let trial = 0; trial < TRIALS; trial++) {
+    const pool = new ThreadPoolExecutor(2);
+    await warm(pool);
+    const delay = Math.floor(next() * 20);
+    const futures: Future<unknown>[] = [];
+    for (let i = 0; i < 8; i++) {
+      futures.push(pool.submit(
+        async (ms: number, i: number) => {
+          await new Promise((r) => setTimeout(r, ms));
+          return i;
+        },
+        Math.floor(next() * 10),
+        i,
+      ));
+    }
+    futures.push(pool.submit(async (ms: number) => {
+      await new Promise((r) => setTimeout(r, ms));
+      globalThis.process.exit(7);
+    }, delay));
+    for (let i = 0; i < 4; i++) futures.push(pool.submit((x: number) => x, i));
+    worst = Math.max(worst, await settledWithin(futures, SETTLE_MS));
+    await checkOutcomes(futures);
+    const crashed = await futures[8]!.exception();
+    assert.ok(crashed instanceof BrokenExecutor, `trial ${trial}: ${crashed}`);
+    await pool.shutdown();
+  }
+  await using fresh = new ThreadPoolExecutor(2);
+  assert.equal(await fresh.submit((x: number) => x * 2, 21), 42);
+  console.log(`thread crash storms: ${TRIALS} trials, slowest settle ${worst} ms`);
+});
+
+test(`ProcessPoolExecutor survives ${TRIALS} crash storms (SIGKILL from outside)`, async () => {
+  const next = random(7);
+  let worst = 0;
+  for (let trial = 0; trial < TRIALS; trial++) {
+    const pool = new ProcessPoolExecutor(2);
+    const pid = (await warm(pool))[Math.floor(next() * 2)]!;
+    const futures: Future<unknown>[] = [];
+    for (let i = 0; i < 10; i++) {
+      futures.push(pool.submit(
+        async (ms: number, i: number) => {
+          await new Promise((r) => setTimeout(r, ms));
+          return i;
+        },
+        Math.floor(next() * 30),
+        i,
+      ));
+    }
+    await new Promise((r) => setTimeout(r, Math.floor(next() * 15)));
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone: fine
+    }
+    worst = Math.max(worst, await settledWithin(futures, SETTLE_MS));
+    await checkOutcomes(futures);
+    await pool.shutdown();
+  }
+  await using fresh = new ProcessPoolExecutor(1);
+  assert.equal(await fresh.submit((x: number) => x * 2, 21), 42);
+  console.log(`process crash storms: ${TRIALS} trials, slowest settle ${worst} ms`);
+});
