@@ -25,7 +25,9 @@ type Callable = (...args: unknown[]) => unknown;
 export function serve(port: HostPort): void {
   const functions = new Map<string, Callable | Promise<Callable>>();
   let transport: Transport = "structured";
-  // Tasks run one at a time, in arrival order (a process worker may be sent one ahead).
+  // Tasks run one at a time, in arrival order (a process worker may be sent one ahead). A task that
+  // finishes synchronously (the common case) is answered at once, with no promise in between; one
+  // that has to wait (an async function, a module still loading) holds later tasks in `backlog`.
   const backlog: (TaskMessage | ChunkMessage)[] = [];
   let busy = false;
 
@@ -57,30 +59,77 @@ export function serve(port: HostPort): void {
     port.post({ t: "err", id, error: encodeThrown(error, transport) });
   };
 
-  const runTask = async (message: TaskMessage): Promise<void> => {
+  // Run a task; a promise is returned only when it could not finish synchronously.
+  const runTask = (message: TaskMessage): Promise<void> | undefined => {
     try {
       const fn = resolve(message.key, message.spec);
-      const callable = fn instanceof Promise ? await fn : fn;
-      let value = callable(...message.args);
-      if (isThenable(value)) value = await value;
+      if (fn instanceof Promise) return finishTask(message.id, fn.then((f) => f(...message.args)));
+      const value = fn(...message.args);
+      if (isThenable(value)) return finishTask(message.id, value);
       sendResult(message.id, value);
     } catch (error) {
       sendError(message.id, error);
     }
+    return undefined;
+  };
+  const finishTask = async (id: number, pending: PromiseLike<unknown>): Promise<void> => {
+    try {
+      sendResult(id, await pending);
+    } catch (error) {
+      sendError(id, error);
+    }
   };
 
-  const runChunk = async (message: ChunkMessage): Promise<void> => {
+  const checkResult = (value: unknown) => {
+    const bad = findUncloneable(value, transport, "result");
+    if (bad) throw new SerializationError(`${bad.path} ${bad.reason}`, { path: bad.path });
+  };
+
+  // Run a chunk's items in order, stopping at the first failure; as runTask, synchronously until
+  // an item has to be awaited.
+  const runChunk = (message: ChunkMessage): Promise<void> | undefined => {
     const values: unknown[] = [];
+    let fn: Callable | Promise<Callable>;
+    try {
+      fn = resolve(message.key, message.spec);
+    } catch (error) {
+      replyChunk(message, values, { index: 0, error });
+      return undefined;
+    }
+    if (fn instanceof Promise) return finishChunk(message, values, fn, 0, undefined);
+    const { argLists } = message;
+    for (let i = 0; i < argLists.length; i++) {
+      try {
+        const value = fn(...argLists[i]!);
+        if (isThenable(value)) return finishChunk(message, values, fn, i, value);
+        checkResult(value);
+        values.push(value);
+      } catch (error) {
+        replyChunk(message, values, { index: values.length, error });
+        return undefined;
+      }
+    }
+    replyChunk(message, values, undefined);
+    return undefined;
+  };
+  // The rest of a chunk from item `start`, whose value (if it was already called) is `first`.
+  const finishChunk = async (
+    message: ChunkMessage,
+    values: unknown[],
+    fn: Callable | Promise<Callable>,
+    start: number,
+    first: PromiseLike<unknown> | undefined,
+  ): Promise<void> => {
     let failed: { index: number; error: unknown } | undefined;
     try {
-      const fn = resolve(message.key, message.spec);
       const callable = fn instanceof Promise ? await fn : fn;
-      for (const args of message.argLists) {
+      for (let i = start; i < message.argLists.length; i++) {
         try {
-          let value = callable(...args);
+          let value = i === start && first !== undefined
+            ? first
+            : callable(...message.argLists[i]!);
           if (isThenable(value)) value = await value;
-          const bad = findUncloneable(value, transport, `result`);
-          if (bad) throw new SerializationError(`${bad.path} ${bad.reason}`, { path: bad.path });
+          checkResult(value);
           values.push(value);
         } catch (error) {
           failed = { index: values.length, error };
@@ -90,6 +139,13 @@ export function serve(port: HostPort): void {
     } catch (error) {
       failed = { index: 0, error };
     }
+    replyChunk(message, values, failed);
+  };
+  const replyChunk = (
+    message: ChunkMessage,
+    values: unknown[],
+    failed: { index: number; error: unknown } | undefined,
+  ) => {
     const reply = failed === undefined ? { t: "chunk-done", id: message.id, values } : {
       t: "chunk-done",
       id: message.id,
@@ -103,13 +159,15 @@ export function serve(port: HostPort): void {
     }
   };
 
-  const drain = async () => {
+  const run = (message: TaskMessage | ChunkMessage): void => {
+    const pending = message.t === "task" ? runTask(message) : runChunk(message);
+    if (pending === undefined) return;
     busy = true;
-    while (backlog.length > 0) {
-      const message = backlog.shift()!;
-      await (message.t === "task" ? runTask(message) : runChunk(message));
-    }
+    void pending.then(next);
+  };
+  const next = (): void => {
     busy = false;
+    while (!busy && backlog.length > 0) run(backlog.shift()!);
   };
 
   const init = async (message: InitMessage) => {
@@ -135,8 +193,8 @@ export function serve(port: HostPort): void {
     switch (message.t) {
       case "task":
       case "chunk":
-        backlog.push(message);
-        if (!busy) void drain();
+        if (busy) backlog.push(message);
+        else run(message);
         break;
       case "init":
         void init(message);
