@@ -26,6 +26,17 @@ export function now() {
 }
 
 /**
+ * CPU milliseconds (user + system) this process has used so far, all its threads together (not
+ * its child processes).
+ *
+ * @returns {number}
+ */
+export function cpuTime() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
  * The runtime running this program and its version.
  *
  * @returns {{ runtime: string, version: string }}

@@ -7,6 +7,7 @@
 
 import {
   cpuRounds,
+  cpuTime,
   expect,
   inc as inline,
   now,
@@ -108,10 +109,12 @@ const workloads = {
     const pool = make();
     await burst(pool, p.warmup, 0);
     const t = now();
+    const cpu = cpuTime();
     await burst(pool, p.tasks, p.warmup);
     const ms = now() - t;
+    const cpuMs = cpuTime() - cpu;
     await pool.close();
-    return { value: p.tasks / (ms / 1000), ms };
+    return { value: p.tasks / (ms / 1000), ms, cpuMs };
   },
 
   async cpu() {
