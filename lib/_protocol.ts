@@ -5,7 +5,7 @@ import type { FunctionSpec } from "./_function_source.ts";
 import type { EncodedThrown, Transport } from "./_serialize.ts";
 
 /** Bumped whenever a message changes shape; host and worker must agree. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // ── worker → host ───────────────────────────────────────────────────────────────────────────────
 
@@ -50,7 +50,18 @@ export type WorkerMessage =
   | InitErrorMessage
   | OkMessage
   | ErrMessage
-  | ChunkDoneMessage;
+  | ChunkDoneMessage
+  | BatchMessage<WorkerMessage>;
+
+/**
+ * Several messages in one, to be handled in order. A process worker and its host gather what they
+ * send during one turn of the event loop (the tasks for one worker, the replies to them), so that
+ * each turn costs one write and one wake-up of the other side.
+ */
+export interface BatchMessage<M> {
+  t: "batch";
+  messages: M[];
+}
 
 // ── host → worker ───────────────────────────────────────────────────────────────────────────────
 
@@ -87,4 +98,9 @@ export interface ExitMessage {
 }
 
 /** Any message a host sends. */
-export type HostMessage = InitMessage | TaskMessage | ChunkMessage | ExitMessage;
+export type HostMessage =
+  | InitMessage
+  | TaskMessage
+  | ChunkMessage
+  | ExitMessage
+  | BatchMessage<HostMessage>;

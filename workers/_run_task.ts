@@ -9,6 +9,7 @@ import {
   type InitMessage,
   PROTOCOL_VERSION,
   type TaskMessage,
+  type WorkerMessage,
 } from "../lib/_protocol.ts";
 import {
   describeCloneFailure,
@@ -44,19 +45,66 @@ export function serve(port: HostPort): void {
     return fn;
   };
 
+  // A process worker gathers the replies of one turn of the event loop (to a batch of tasks, say)
+  // into one message: one write and one wake-up of the host. Thread workers reply at once.
+  let outbox: { message: WorkerMessage; onError: ((error: unknown) => void) | undefined }[] = [];
+  const send = (message: WorkerMessage, onError?: (error: unknown) => void) => {
+    if (transport === "v8") {
+      outbox.push({ message, onError });
+      if (outbox.length === 1) queueMicrotask(flush);
+    } else if (onError === undefined) {
+      port.post(message);
+    } else {
+      try {
+        port.post(message);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  };
+  const flush = () => {
+    const entries = outbox;
+    outbox = [];
+    if (entries.length > 1) {
+      try {
+        port.post({ t: "batch", messages: entries.map((entry) => entry.message) });
+        return;
+      } catch {
+        // one of them cannot be sent: send them one by one, so only that one fails
+      }
+    }
+    for (const { message, onError } of entries) {
+      if (onError === undefined) port.post(message);
+      else {
+        try {
+          port.post(message);
+        } catch (error) {
+          onError(error);
+        }
+      }
+    }
+  };
+  // Whatever is gathered still leaves if a task ends the process (process.exit()).
+  port.atExit(() => {
+    try {
+      if (outbox.length > 0) flush();
+    } catch {
+      // exiting anyway
+    }
+  });
+
   const sendResult = (id: number, value: unknown) => {
     const bad = findUncloneable(value, transport, "result");
     if (bad) {
       return sendError(id, new SerializationError(`${bad.path} ${bad.reason}`, { path: bad.path }));
     }
-    try {
-      port.post({ t: "ok", id, value });
-    } catch (error) {
-      sendError(id, describeCloneFailure(value, transport, "result", error));
-    }
+    send(
+      { t: "ok", id, value },
+      (error) => sendError(id, describeCloneFailure(value, transport, "result", error)),
+    );
   };
   const sendError = (id: number, error: unknown) => {
-    port.post({ t: "err", id, error: encodeThrown(error, transport) });
+    send({ t: "err", id, error: encodeThrown(error, transport) });
   };
 
   // Run a task; a promise is returned only when it could not finish synchronously.
@@ -146,17 +194,18 @@ export function serve(port: HostPort): void {
     values: unknown[],
     failed: { index: number; error: unknown } | undefined,
   ) => {
-    const reply = failed === undefined ? { t: "chunk-done", id: message.id, values } : {
-      t: "chunk-done",
-      id: message.id,
-      values,
-      failed: { index: failed.index, error: encodeThrown(failed.error, transport) },
-    };
-    try {
-      port.post(reply);
-    } catch (error) {
-      sendError(message.id, describeCloneFailure(values, transport, "result", error));
-    }
+    const reply: WorkerMessage = failed === undefined
+      ? { t: "chunk-done", id: message.id, values }
+      : {
+        t: "chunk-done",
+        id: message.id,
+        values,
+        failed: { index: failed.index, error: encodeThrown(failed.error, transport) },
+      };
+    send(
+      reply,
+      (error) => sendError(message.id, describeCloneFailure(values, transport, "result", error)),
+    );
   };
 
   const run = (message: TaskMessage | ChunkMessage): void => {
@@ -188,22 +237,26 @@ export function serve(port: HostPort): void {
     }
   };
 
-  port.listen((raw) => {
-    const message = raw as HostMessage;
+  const receive = (message: HostMessage): void => {
     switch (message.t) {
       case "task":
       case "chunk":
         if (busy) backlog.push(message);
         else run(message);
         break;
+      case "batch":
+        for (const inner of message.messages) receive(inner);
+        break;
       case "init":
         void init(message);
         break;
       case "exit":
+        if (outbox.length > 0) flush();
         port.exit(0);
         break;
     }
-  });
+  };
+  port.listen((raw) => receive(raw as HostMessage));
   port.post({ t: "hello", v: PROTOCOL_VERSION });
 }
 

@@ -18,6 +18,8 @@ export async function threadHostPort(): Promise<HostPort> {
         else port.on("message", onMessage);
       },
       exit: (code) => process.exit(code),
+      // A thread worker sends at once; it has nothing to deliver late.
+      atExit: () => {},
     };
   }
   return webWorkerPort();
@@ -86,6 +88,7 @@ function webWorkerPort(): HostPort {
       scope.onmessage = (event: MessageEvent) => onMessage(event.data);
     },
     exit,
+    atExit: () => {},
   };
 }
 
@@ -115,5 +118,6 @@ export function processHostPort(): HostPort {
     },
     listen: (onMessage) => process.on("message", onMessage),
     exit: (code) => process.exit(code),
+    atExit: (fn) => process.on("exit", fn),
   };
 }
