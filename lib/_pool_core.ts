@@ -356,7 +356,7 @@ export class PoolCore {
     const spec = item.spec!;
     const key = spec.kind === "source" ? spec.id : `${spec.url}#${spec.name}`;
     const message: TaskMessage | ChunkMessage = item.chunk
-      ? { t: "chunk", id: item.id, key, argLists: item.payload as unknown[][] }
+      ? chunkMessage(item.id, key, item.payload as unknown[][])
       : { t: "task", id: item.id, key, args: item.payload };
     if (!slot.known.has(key) && !sent?.has(key)) message.spec = spec;
     sent?.add(key);
@@ -638,6 +638,17 @@ export class PoolCore {
       this.#head = 0;
     }
   }
+}
+
+// A chunk whose argument lists all have one argument (map's) travels as the arguments themselves.
+function chunkMessage(id: number, key: string, argLists: unknown[][]): ChunkMessage {
+  const items = new Array(argLists.length);
+  for (let i = 0; i < argLists.length; i++) {
+    const args = argLists[i]!;
+    if (args.length !== 1) return { t: "chunk", id, key, argLists };
+    items[i] = args[0];
+  }
+  return { t: "chunk", id, key, items };
 }
 
 function chunkOutcome(

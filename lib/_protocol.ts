@@ -84,14 +84,14 @@ export interface TaskMessage {
   spec?: FunctionSpec;
   args: unknown[];
 }
-/** Run one function over several argument lists, in order, stopping at the first failure. */
-export interface ChunkMessage {
-  t: "chunk";
-  id: number;
-  key: string;
-  spec?: FunctionSpec;
-  argLists: unknown[][];
-}
+/**
+ * Run one function over several argument lists, in order, stopping at the first failure. When
+ * every list has one argument (map), `items` holds the arguments themselves, which is cheaper to
+ * send than as many one-element arrays.
+ */
+export type ChunkMessage =
+  & { t: "chunk"; id: number; key: string; spec?: FunctionSpec }
+  & ({ argLists: unknown[][]; items?: undefined } | { items: unknown[]; argLists?: undefined });
 /** Finish and exit. */
 export interface ExitMessage {
   t: "exit";

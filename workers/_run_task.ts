@@ -145,10 +145,11 @@ export function serve(port: HostPort): void {
       return undefined;
     }
     if (fn instanceof Promise) return finishChunk(message, values, fn, 0, undefined);
-    const { argLists } = message;
-    for (let i = 0; i < argLists.length; i++) {
+    const { argLists, items } = message;
+    const length = items === undefined ? argLists.length : items.length;
+    for (let i = 0; i < length; i++) {
       try {
-        const value = fn(...argLists[i]!);
+        const value = items === undefined ? fn(...argLists[i]!) : fn(items[i]);
         if (isThenable(value)) return finishChunk(message, values, fn, i, value);
         checkResult(value);
         values.push(value);
@@ -171,11 +172,15 @@ export function serve(port: HostPort): void {
     let failed: { index: number; error: unknown } | undefined;
     try {
       const callable = fn instanceof Promise ? await fn : fn;
-      for (let i = start; i < message.argLists.length; i++) {
+      const { argLists, items } = message;
+      const length = items === undefined ? argLists.length : items.length;
+      for (let i = start; i < length; i++) {
         try {
           let value = i === start && first !== undefined
             ? first
-            : callable(...message.argLists[i]!);
+            : items === undefined
+            ? callable(...argLists[i]!)
+            : callable(items[i]);
           if (isThenable(value)) value = await value;
           checkResult(value);
           values.push(value);
