@@ -117,8 +117,12 @@ export class PoolCore {
   #shutdown = false;
   #closed: Promise<void> | undefined;
   #resolveClosed: (() => void) | undefined;
-  /** A batch of replies is being handled: sends wait in the workers' outboxes until it is done. */
-  #gathering = false;
+  /**
+   * Process pools: a flush of the workers' outboxes is queued. Replies read at one time are handled
+   * one after the other before any microtask runs, so what they free up for each child leaves in
+   * one message when the flush runs, which is before any code awaiting those replies resumes.
+   */
+  #flushQueued = false;
 
   constructor(policy: PoolPolicy) {
     this.#policy = policy;
@@ -327,8 +331,8 @@ export class PoolCore {
   }
 
   #send(slot: Slot, item: WorkItem): void {
-    if (this.#gathering) {
-      // Work freed up by a batch of replies leaves together, once the batch is handled.
+    if (this.#flushQueued) {
+      // Sent with the rest of this worker's work at the flush, in order.
       this.#assign(slot, item);
       slot.outbox.push(item);
       return;
@@ -383,9 +387,10 @@ export class PoolCore {
     if (max !== undefined && slot.started < max && !slot.expected) slot.retiring = false;
   }
 
-  #flushAll(): void {
+  #flushAll = (): void => {
+    this.#flushQueued = false;
     for (const slot of this.#slots) if (slot.outbox.length > 0) this.#flush(slot);
-  }
+  };
 
   // Send a worker the work gathered for it: one message for all of it, or, should some of it not
   // be sendable, one message each, failing only what cannot go.
@@ -475,18 +480,6 @@ export class PoolCore {
 
   #onMessage(slot: Slot, message: WorkerMessage): void {
     switch (message.t) {
-      case "batch": {
-        // Replies that came together (a process worker's): the work they free up is sent after.
-        const outer = this.#gathering;
-        this.#gathering = true;
-        try {
-          for (const inner of message.messages) this.#onMessage(slot, inner);
-        } finally {
-          this.#gathering = outer;
-        }
-        if (!outer) this.#flushAll();
-        return;
-      }
       case "hello": {
         const init: Record<string, unknown> = {
           t: "init",
@@ -512,6 +505,11 @@ export class PoolCore {
         const item = slot.inflight.get(message.id);
         if (!item) return; // aborted meanwhile
         slot.inflight.delete(message.id);
+        // Queued before the future settles, so the flush runs before its awaiters resume.
+        if (this.#policy.prefetch > 0 && !this.#flushQueued) {
+          this.#flushQueued = true;
+          queueMicrotask(this.#flushAll);
+        }
         if (!item.future.done()) {
           if (message.t === "ok") item.future.setResult(message.value);
           else if (message.t === "err") item.future.setException(decodeThrown(message.error));

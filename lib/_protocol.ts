@@ -50,13 +50,11 @@ export type WorkerMessage =
   | InitErrorMessage
   | OkMessage
   | ErrMessage
-  | ChunkDoneMessage
-  | BatchMessage<WorkerMessage>;
+  | ChunkDoneMessage;
 
 /**
- * Several messages in one, to be handled in order. A process worker and its host gather what they
- * send during one turn of the event loop (the tasks for one worker, the replies to them), so that
- * each turn costs one write and one wake-up of the other side.
+ * Several messages in one, to be handled in order. A process pool's host sends each child what
+ * the replies it read at one time freed up as one message: one write, one wake-up of the child.
  */
 export interface BatchMessage<M> {
   t: "batch";

@@ -1,5 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   BrokenProcessPool,
   CancelledError,
@@ -87,6 +90,22 @@ test("ProcessPoolExecutor: the result of a task finished before another exits th
 
 // A value the inspection cannot see into, which the IPC serializer refuses when it is sent. Deno's
 // child_process does not refuse it at send(): the child cannot read it and dies (a broken pool).
+test("ProcessPoolExecutor: a result arrives while the task sent ahead of it still runs", async () => {
+  await using pool = new ProcessPoolExecutor({ maxWorkers: 1, modules: [TASKS] });
+  const { add, waitForFile } = await import(TASKS.href);
+  const gate = join(tmpdir(), `futures-gate-${globalThis.process.pid}-${Date.now()}`);
+  try {
+    const first = pool.submit(add, 1, 2);
+    const held = pool.submit(waitForFile, gate);
+    assert.equal(await first, 3, "not held back until the next task is done");
+    assert.equal(held.done(), false);
+    writeFileSync(gate, "");
+    assert.equal(await held, "released");
+  } finally {
+    rmSync(gate, { force: true });
+  }
+});
+
 test("ProcessPoolExecutor: queued arguments that cannot be cloned fail alone", {
   skip: typeof (globalThis as { Deno?: unknown }).Deno === "object",
 }, async () => {

@@ -45,53 +45,18 @@ export function serve(port: HostPort): void {
     return fn;
   };
 
-  // A process worker gathers the replies of one turn of the event loop (to a batch of tasks, say)
-  // into one message: one write and one wake-up of the host. Thread workers reply at once.
-  let outbox: { message: WorkerMessage; onError: ((error: unknown) => void) | undefined }[] = [];
+  // Every reply leaves at once: a task's result must not wait for the next task to finish.
   const send = (message: WorkerMessage, onError?: (error: unknown) => void) => {
-    if (transport === "v8") {
-      outbox.push({ message, onError });
-      if (outbox.length === 1) queueMicrotask(flush);
-    } else if (onError === undefined) {
+    if (onError === undefined) {
       port.post(message);
-    } else {
-      try {
-        port.post(message);
-      } catch (error) {
-        onError(error);
-      }
+      return;
     }
-  };
-  const flush = () => {
-    const entries = outbox;
-    outbox = [];
-    if (entries.length > 1) {
-      try {
-        port.post({ t: "batch", messages: entries.map((entry) => entry.message) });
-        return;
-      } catch {
-        // one of them cannot be sent: send them one by one, so only that one fails
-      }
-    }
-    for (const { message, onError } of entries) {
-      if (onError === undefined) port.post(message);
-      else {
-        try {
-          port.post(message);
-        } catch (error) {
-          onError(error);
-        }
-      }
-    }
-  };
-  // Whatever is gathered still leaves if a task ends the process (process.exit()).
-  port.atExit(() => {
     try {
-      if (outbox.length > 0) flush();
-    } catch {
-      // exiting anyway
+      port.post(message);
+    } catch (error) {
+      onError(error);
     }
-  });
+  };
 
   const sendResult = (id: number, value: unknown) => {
     const bad = findUncloneable(value, transport, "result");
@@ -256,7 +221,6 @@ export function serve(port: HostPort): void {
         void init(message);
         break;
       case "exit":
-        if (outbox.length > 0) flush();
         port.exit(0);
         break;
     }

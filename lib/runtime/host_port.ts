@@ -18,8 +18,6 @@ export async function threadHostPort(): Promise<HostPort> {
         else port.on("message", onMessage);
       },
       exit: (code) => process.exit(code),
-      // A thread worker sends at once; it has nothing to deliver late.
-      atExit: () => {},
     };
   }
   return webWorkerPort();
@@ -88,7 +86,6 @@ function webWorkerPort(): HostPort {
       scope.onmessage = (event: MessageEvent) => onMessage(event.data);
     },
     exit,
-    atExit: () => {},
   };
 }
 
@@ -118,6 +115,5 @@ export function processHostPort(): HostPort {
     },
     listen: (onMessage) => process.on("message", onMessage),
     exit: (code) => process.exit(code),
-    atExit: (fn) => process.on("exit", fn),
   };
 }

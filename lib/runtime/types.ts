@@ -64,6 +64,4 @@ export interface HostPort {
   listen(onMessage: (message: unknown) => void): void;
   /** End this worker. */
   exit(code: number): void;
-  /** Run `fn` synchronously when this worker is about to end, however it ends itself. */
-  atExit(fn: () => void): void;
 }
