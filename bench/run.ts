@@ -61,6 +61,14 @@ const LIBRARIES: Record<string, Library> = {
     program: "bench/workloads/node_peers.mjs",
     pkg: "workerpool",
   },
+  "raw-thread": {
+    label: "no library: worker_threads, 1 task in flight each",
+    program: "bench/workloads/raw.mjs",
+  },
+  "raw-process": {
+    label: "no library: fork() IPC, 2 tasks in flight each",
+    program: "bench/workloads/raw.mjs",
+  },
   "python-thread": { label: "Python ThreadPoolExecutor", program: "bench/python/bench.py" },
   "python-fork": { label: "Python ProcessPoolExecutor (fork)", program: "bench/python/bench.py" },
   "python-forkserver": {
@@ -82,12 +90,16 @@ interface Workload {
   higherIsBetter: boolean;
   /** Parameters passed to every program, full and quick. */
   params: { full: Record<string, number>; quick: Record<string, number> };
+  /** Parameters that differ for the Python contestants. */
+  pythonParams?: Record<string, number>;
   /** The library the ratios compare against. */
   reference: string;
   /** Contestants: library → the runtimes it runs on. */
   contestants: [string, RuntimeId[]][];
   /** Samples per contestant per repetition (one process each). */
   samplesPerRep?: number;
+  /** Details from the JSON shown as extra columns (their median). */
+  details?: { key: string; label: string; digits: number }[];
   digits: number;
 }
 
@@ -101,6 +113,7 @@ const WORKLOADS: Workload[] = [
     unit: "tasks/s",
     higherIsBetter: true,
     params: { full: { tasks: 20_000, warmup: 2_000 }, quick: { tasks: 5_000, warmup: 500 } },
+    details: [{ key: "cpuMs", label: "CPU ms of the host process", digits: 0 }],
     reference: "piscina",
     contestants: [
       ["ours-thread", JS],
@@ -108,6 +121,7 @@ const WORKLOADS: Workload[] = [
       ["tinypool", NODE],
       ["workerpool-thread", NODE],
       ["python-thread", PY],
+      ["raw-thread", JS],
     ],
     digits: 0,
   },
@@ -118,6 +132,7 @@ const WORKLOADS: Workload[] = [
     unit: "tasks/s",
     higherIsBetter: true,
     params: { full: { tasks: 5_000, warmup: 500 }, quick: { tasks: 2_000, warmup: 200 } },
+    details: [{ key: "cpuMs", label: "CPU ms of the host process", digits: 0 }],
     reference: "python-fork",
     contestants: [
       ["ours-process", JS],
@@ -125,6 +140,7 @@ const WORKLOADS: Workload[] = [
       ["tinypool-process", NODE],
       ["python-fork", PY],
       ["python-forkserver", PY],
+      ["raw-process", JS],
     ],
     digits: 0,
   },
@@ -158,12 +174,40 @@ const WORKLOADS: Workload[] = [
     higherIsBetter: true,
     params: { full: { tasks: 8, n: 27, rounds: 5 }, quick: { tasks: 8, n: 27, rounds: 3 } },
     reference: "python-fork",
+    details: [
+      { key: "inlineMs", label: "inline ms", digits: 1 },
+      { key: "poolMs", label: "pool ms", digits: 1 },
+    ],
     contestants: [
       ["ours-thread", JS],
       ["ours-process", JS],
       ["piscina", NODE],
       ["python-fork", PY],
       ["python-forkserver", PY],
+    ],
+    digits: 2,
+  },
+  {
+    id: "cpu-equal",
+    title: "CPU speedup, tasks of equal duration",
+    description:
+      "As above, but each JavaScript task is `fib(32)` and each Python task `fib(27)`: " +
+      "about the same time per task (~35 ms here), since V8 runs fib ~10× faster than CPython. " +
+      "This compares the pools' parallelism without the grain of the tasks in the way.",
+    unit: "× speedup",
+    higherIsBetter: true,
+    params: { full: { tasks: 8, n: 32, rounds: 3 }, quick: { tasks: 8, n: 32, rounds: 2 } },
+    pythonParams: { n: 27 },
+    reference: "python-fork",
+    details: [
+      { key: "inlineMs", label: "inline ms", digits: 1 },
+      { key: "poolMs", label: "pool ms", digits: 1 },
+    ],
+    contestants: [
+      ["ours-thread", JS],
+      ["ours-process", JS],
+      ["piscina", NODE],
+      ["python-fork", PY],
     ],
     digits: 2,
   },
@@ -188,6 +232,7 @@ const WORKLOADS: Workload[] = [
       ["python-forkserver", PY],
     ],
     samplesPerRep: 2,
+    details: [{ key: "importMs", label: "import ms (not included)", digits: 1 }],
     digits: 1,
   },
   {
@@ -258,7 +303,7 @@ function parseArgs(args: string[]): Options {
     if (["--reps", "--only", "--libs", "--runtimes"].includes(args[i]!)) i++;
   }
   const quick = args.includes("--quick");
-  const reps = Number(value("--reps") ?? (quick ? 2 : 5));
+  const reps = Number(value("--reps") ?? (quick ? 2 : 3));
   if (!Number.isInteger(reps) || reps < 1) throw new Error("--reps must be a positive integer");
   const only = list("--only");
   for (const id of only ?? []) {
@@ -423,7 +468,13 @@ async function runChild(
 ): Promise<Sample> {
   const library = LIBRARIES[entry.library]!;
   const [cmd, args] = commandFor(entry.runtime, library.program);
-  const input = JSON.stringify({ workload: workload.id, library: entry.library, ...params });
+  const own = entry.runtime === "python" ? workload.pythonParams : undefined;
+  const input = JSON.stringify({
+    workload: workload.id,
+    library: entry.library,
+    ...params,
+    ...own,
+  });
   const output = await new Deno.Command(cmd, {
     args: [...args, input],
     cwd: ROOT,
@@ -577,6 +628,13 @@ const TARGETS: Target[] = [
     needed: 0.95,
   },
   {
+    text: "CPU speedup within 5% of Python's, tasks of equal duration",
+    workload: "cpu-equal",
+    ours: ["ours-thread", "ours-process"],
+    reference: "python-fork",
+    needed: 0.95,
+  },
+  {
     text: "cold start no slower than piscina's",
     workload: "cold-start",
     ours: ["ours-thread"],
@@ -656,18 +714,21 @@ function markdown(env: Environment, options: Options, results: WorkloadResult[])
     out.push(`## ${workload.title} (\`${workload.id}\`)`, "");
     const shown = Object.entries(result.params).map(([k, v]) => `${k} = ${v}`).join(", ");
     out.push(`${workload.description}${shown ? ` Parameters: ${shown}.` : ""}`, "");
+    const details = workload.details ?? [];
     out.push(
       `| library | runtime | ${workload.unit} (median) | range | n | × ${
         label(workload.reference)
-      } |`,
+      } |${details.map((d) => ` ${d.label} |`).join("")}`,
     );
-    out.push("|---|---|---:|---:|---:|---:|");
+    out.push(`|---|---|---:|---:|---:|---:|${details.map(() => "---:|").join("")}`);
     for (const entry of result.entries) {
       const value = medianOf(entry);
       const values = entry.samples.map((s) => s.value);
       if (value === undefined) {
         out.push(
-          `| ${label(entry.library)} | ${rt(entry.runtime)} | failed | | 0 | |`,
+          `| ${label(entry.library)} | ${rt(entry.runtime)} | failed | | 0 | |${
+            details.map(() => " |").join("")
+          }`,
         );
         continue;
       }
@@ -676,10 +737,16 @@ function markdown(env: Environment, options: Options, results: WorkloadResult[])
       const r = refValue === undefined
         ? ""
         : `${ratio(workload, value, refValue).toFixed(2)}×${ref!.sameRuntime ? "" : "†"}`;
+      const cells = details.map((d) => {
+        const xs = entry.samples.map((s) => s[d.key]).filter((x) => typeof x === "number");
+        return ` ${xs.length > 0 ? format(median(xs as number[]), d.digits) : ""} |`;
+      });
       out.push(
         `| ${label(entry.library)} | ${rt(entry.runtime)} | ${format(value, workload.digits)} | ${
           format(Math.min(...values), workload.digits)
-        }–${format(Math.max(...values), workload.digits)} | ${values.length} | ${r} |`,
+        }–${format(Math.max(...values), workload.digits)} | ${values.length} | ${r} |${
+          cells.join("")
+        }`,
       );
     }
     const failures = result.entries.filter((e) => e.errors.length > 0);

@@ -118,6 +118,7 @@ WORKLOADS = {
     "processes-tiny": tiny,
     "chunked-map": chunked_map,
     "cpu": cpu,
+    "cpu-equal": cpu,
     "cold-start": cold_start,
 }
 

@@ -112,6 +112,7 @@ const workloads = {
 };
 workloads["threads-tiny"] = workloads.tiny;
 workloads["processes-tiny"] = workloads.tiny;
+workloads["cpu-equal"] = workloads.cpu;
 
 const run = workloads[p.workload];
 if (!run) throw new Error(`unknown workload ${p.workload}`);
