@@ -53,6 +53,7 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
   #wake: (() => void) | undefined; // wakes the waiting step
   #space: (() => void) | undefined; // wakes the async reader waiting for buffer space
   #queue: Promise<unknown> = Promise.resolve(); // next() calls run one after the other
+  #queued = 0; // next() calls not yet settled
 
   constructor(executor: Executor, fn: AnyFunction, source: object, settings: MapSettings) {
     this.#executor = executor;
@@ -83,10 +84,23 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
   }
 
   next(): Promise<IteratorResult<unknown>> {
+    // The common step, a result of the current chunk, with no step before it: what #step() would
+    // answer, without the queue.
+    if (
+      this.#queued === 0 && !this.#finished && this.#valueHead < this.#values.length &&
+      !this.#s.signal?.aborted
+    ) {
+      return Promise.resolve({ value: this.#values[this.#valueHead++], done: false });
+    }
+    this.#queued++;
     const step = this.#queue.then(() => this.#step());
-    this.#queue = step.then(noop, noop);
+    this.#queue = step.then(this.#dequeue, this.#dequeue);
     return step;
   }
+
+  #dequeue = (): void => {
+    this.#queued--;
+  };
 
   return(): Promise<IteratorResult<unknown>> {
     this.#finish();
@@ -168,8 +182,9 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
     for (let n = 0; n < limit && !this.#sourceDone; n++) {
       const argLists: unknown[][] = [];
       let failure: { value: unknown } | undefined;
-      while (!failure && argLists.length < this.#unitSize && !this.#sourceDone) {
-        failure = this.#take(argLists, () => this.#sync!.next());
+      const size = this.#unitSize;
+      while (!failure && argLists.length < size && !this.#sourceDone) {
+        failure = this.#take(argLists, this.#readSyncItem);
       }
       this.#submitUnit(argLists, failure);
     }
@@ -225,6 +240,8 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
     }
     this.#maybeUnlisten();
   }
+
+  #readSyncItem = (): IteratorResult<unknown> => this.#sync!.next();
 
   get #unitSize(): number {
     return this.#s.chunked ? this.#s.chunksize : 1;

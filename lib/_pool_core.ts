@@ -6,7 +6,13 @@
 import type { ChunkOutcome } from "./executor.ts";
 import { Future } from "./future.ts";
 import { type FunctionSpec, functionSpec, type ModuleRegistry } from "./_function_source.ts";
-import { PROTOCOL_VERSION, type WorkerMessage } from "./_protocol.ts";
+import {
+  type ChunkMessage,
+  type HostMessage,
+  PROTOCOL_VERSION,
+  type TaskMessage,
+  type WorkerMessage,
+} from "./_protocol.ts";
 import {
   assertCloneable,
   decodeThrown,
@@ -109,6 +115,8 @@ interface Slot {
   handle: WorkerHandle | undefined;
   ready: boolean;
   inflight: Map<number, WorkItem>;
+  /** Work assigned while a batch of replies is handled, sent when it has been. */
+  outbox: WorkItem[];
   /** Function keys this worker has compiled. */
   known: Set<string>;
   started: number;
@@ -141,6 +149,12 @@ export class PoolCore {
   #shutdown = false;
   #closed: Promise<void> | undefined;
   #resolveClosed: (() => void) | undefined;
+  /**
+   * Process pools: a flush of the workers' outboxes is queued. Replies read at one time are handled
+   * one after the other before any microtask runs, so what they free up for each child leaves in
+   * one message when the flush runs, which is before any code awaiting those replies resumes.
+   */
+  #flushQueued = false;
 
   constructor(policy: PoolPolicy) {
     this.#policy = policy;
@@ -373,13 +387,13 @@ export class PoolCore {
   }
 
   #send(slot: Slot, item: WorkItem): void {
-    const spec = item.spec!;
-    const key = spec.kind === "source" ? spec.id : `${spec.url}#${spec.name}`;
-    const known = slot.known.has(key);
-    const message: Record<string, unknown> = item.chunk
-      ? { t: "chunk", id: item.id, key, argLists: item.payload }
-      : { t: "task", id: item.id, key, args: item.payload };
-    if (!known) message.spec = spec;
+    if (this.#flushQueued) {
+      // Sent with the rest of this worker's work at the flush, in order.
+      this.#assign(slot, item);
+      slot.outbox.push(item);
+      return;
+    }
+    const { message, key } = this.#message(slot, item, undefined);
     try {
       slot.handle!.postMessage(message, item.transfer);
     } catch (error) {
@@ -389,15 +403,87 @@ export class PoolCore {
       return;
     }
     slot.known.add(key);
+    this.#assign(slot, item);
+  }
+
+  // The message for `item`, with the function's spec if the worker has not seen its key (neither
+  // before nor, when `sent` is given, earlier in the same batch).
+  #message(
+    slot: Slot,
+    item: WorkItem,
+    sent: Set<string> | undefined,
+  ): { message: TaskMessage | ChunkMessage; key: string } {
+    const spec = item.spec!;
+    const key = spec.kind === "source" ? spec.id : `${spec.url}#${spec.name}`;
+    const message: TaskMessage | ChunkMessage = item.chunk
+      ? chunkMessage(item.id, key, item.payload as unknown[][])
+      : { t: "task", id: item.id, key, args: item.payload };
+    if (!slot.known.has(key) && !sent?.has(key)) message.spec = spec;
+    sent?.add(key);
+    return { message, key };
+  }
+
+  // The worker now holds `item`.
+  #assign(slot: Slot, item: WorkItem): void {
     item.slot = slot;
     slot.inflight.set(item.id, item);
     slot.started++;
-    if (
-      this.#policy.maxTasksPerChild !== undefined && slot.started >= this.#policy.maxTasksPerChild
-    ) {
-      slot.retiring = true;
-    }
+    const max = this.#policy.maxTasksPerChild;
+    if (max !== undefined && slot.started >= max) slot.retiring = true;
     this.#setBusy(slot, true);
+  }
+
+  // `item` could not be sent after all.
+  #unassign(slot: Slot, item: WorkItem): void {
+    slot.inflight.delete(item.id);
+    item.slot = undefined;
+    slot.started--;
+    const max = this.#policy.maxTasksPerChild;
+    // Only the count retires a worker that is not yet stopping.
+    if (max !== undefined && slot.started < max && !slot.expected) slot.retiring = false;
+  }
+
+  #flushAll = (): void => {
+    this.#flushQueued = false;
+    for (const slot of this.#slots) if (slot.outbox.length > 0) this.#flush(slot);
+  };
+
+  // Send a worker the work gathered for it: one message for all of it, or, should some of it not
+  // be sendable, one message each, failing only what cannot go.
+  #flush(slot: Slot): void {
+    const items = slot.outbox;
+    slot.outbox = [];
+    // A worker being stopped: what it holds fails as broken once it has exited.
+    if (slot.expected || !slot.handle) return;
+    if (items.length > 1) {
+      const sent = new Set<string>();
+      const messages = items.map((item) => this.#message(slot, item, sent).message);
+      try {
+        slot.handle.postMessage({ t: "batch", messages } satisfies HostMessage);
+        for (const key of sent) slot.known.add(key);
+        return;
+      } catch {
+        // one by one below
+      }
+    }
+    let failed = false;
+    for (const item of items) {
+      const { message, key } = this.#message(slot, item, undefined);
+      try {
+        slot.handle.postMessage(message);
+        slot.known.add(key);
+      } catch (error) {
+        failed = true;
+        this.#unassign(slot, item);
+        item.future.setException(
+          describeCloneFailure(item.payload, this.#policy.transport, "args", error),
+        );
+      }
+    }
+    if (failed) {
+      this.#settleIdle(slot);
+      this.#dispatch();
+    }
   }
 
   #spawnIfNeeded(): void {
@@ -422,6 +508,7 @@ export class PoolCore {
       handle: undefined,
       ready: false,
       inflight: new Map(),
+      outbox: [],
       known: new Set(),
       started: 0,
       retiring: false,
@@ -474,6 +561,11 @@ export class PoolCore {
         const item = slot.inflight.get(message.id);
         if (!item) return; // aborted meanwhile
         slot.inflight.delete(message.id);
+        // Queued before the future settles, so the flush runs before its awaiters resume.
+        if (this.#policy.prefetch > 0 && !this.#flushQueued) {
+          this.#flushQueued = true;
+          queueMicrotask(this.#flushAll);
+        }
         if (!item.future.done()) {
           if (message.t === "ok") item.future.setResult(message.value);
           else if (message.t === "err") item.future.setException(decodeThrown(message.error));
@@ -513,6 +605,7 @@ export class PoolCore {
   // Ask a worker to exit. It is ref'd until it has, so whoever awaits its exit (shutdown) keeps
   // the program alive that long.
   #stop(slot: Slot): void {
+    if (slot.outbox.length > 0) this.#flush(slot); // in order, before the exit
     slot.expected = true;
     if (!slot.handle) return; // terminated as soon as it exists
     this.#setBusy(slot, true);
@@ -599,6 +692,17 @@ export class PoolCore {
       this.#head = 0;
     }
   }
+}
+
+// A chunk whose argument lists all have one argument (map's) travels as the arguments themselves.
+function chunkMessage(id: number, key: string, argLists: unknown[][]): ChunkMessage {
+  const items = new Array(argLists.length);
+  for (let i = 0; i < argLists.length; i++) {
+    const args = argLists[i]!;
+    if (args.length !== 1) return { t: "chunk", id, key, argLists };
+    items[i] = args[0];
+  }
+  return { t: "chunk", id, key, items };
 }
 
 function chunkOutcome(

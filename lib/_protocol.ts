@@ -5,7 +5,7 @@ import type { FunctionSpec } from "./_function_source.ts";
 import type { EncodedThrown, Transport } from "./_serialize.ts";
 
 /** Bumped whenever a message changes shape; host and worker must agree. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // ── worker → host ───────────────────────────────────────────────────────────────────────────────
 
@@ -52,6 +52,15 @@ export type WorkerMessage =
   | ErrMessage
   | ChunkDoneMessage;
 
+/**
+ * Several messages in one, to be handled in order. A process pool's host sends each child what
+ * the replies it read at one time freed up as one message: one write, one wake-up of the child.
+ */
+export interface BatchMessage<M> {
+  t: "batch";
+  messages: M[];
+}
+
 // ── host → worker ───────────────────────────────────────────────────────────────────────────────
 
 /** Sent once, after `hello`. */
@@ -73,18 +82,23 @@ export interface TaskMessage {
   spec?: FunctionSpec;
   args: unknown[];
 }
-/** Run one function over several argument lists, in order, stopping at the first failure. */
-export interface ChunkMessage {
-  t: "chunk";
-  id: number;
-  key: string;
-  spec?: FunctionSpec;
-  argLists: unknown[][];
-}
+/**
+ * Run one function over several argument lists, in order, stopping at the first failure. When
+ * every list has one argument (map), `items` holds the arguments themselves, which is cheaper to
+ * send than as many one-element arrays.
+ */
+export type ChunkMessage =
+  & { t: "chunk"; id: number; key: string; spec?: FunctionSpec }
+  & ({ argLists: unknown[][]; items?: undefined } | { items: unknown[]; argLists?: undefined });
 /** Finish and exit. */
 export interface ExitMessage {
   t: "exit";
 }
 
 /** Any message a host sends. */
-export type HostMessage = InitMessage | TaskMessage | ChunkMessage | ExitMessage;
+export type HostMessage =
+  | InitMessage
+  | TaskMessage
+  | ChunkMessage
+  | ExitMessage
+  | BatchMessage<HostMessage>;

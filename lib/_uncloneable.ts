@@ -49,6 +49,7 @@ export function findUncloneable(
   transfer?: readonly unknown[],
 ): Uncloneable | undefined {
   if (!needsCheck(value)) return undefined;
+  if (isPrimitiveList(value)) return undefined;
   let failure: Failure | undefined;
   try {
     failure = check(value, { seen: new Set(), transport, transfer }, 0);
@@ -100,6 +101,22 @@ const MAX_DEPTH = 1000;
 function needsCheck(x: unknown): boolean {
   const t = typeof x;
   return t === "object" ? x !== null : t === "function" || t === "symbol";
+}
+
+// The usual argument list: a short plain array of primitives, which every transport carries.
+// Checked without setting up a walk; anything else (or a trap that throws) takes the full walk,
+// which also knows how to skip the holes of a huge sparse array.
+const SHORT_LIST = 64;
+
+function isPrimitiveList(x: unknown): boolean {
+  try {
+    if (!Array.isArray(x) || Object.getPrototypeOf(x) !== Array.prototype) return false;
+    if (x.length > SHORT_LIST) return false;
+    for (let i = 0; i < x.length; i++) if (needsCheck(x[i])) return false;
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function within(failure: Failure, step: Step): Failure {

@@ -69,8 +69,12 @@ export class Future<T> implements PromiseLike<T> {
   #exception: unknown;
   #hasException = false;
   // Typed with `never` so that Future<T> stays covariant in T (Future<never> is a Future<number>).
-  #callbacks: ((future: never) => void)[] = [];
-  #listeners = new Set<(future: never) => void>();
+  // Created on first use: most futures get one awaiter and no callback.
+  #callbacks: ((future: never) => void)[] | undefined;
+  #listeners: Set<(future: never) => void> | undefined;
+  // Settles (never rejects) when the future is done; shared by every wait without a timeout.
+  #doneSignal: Promise<void> | undefined;
+  #signalDone: (() => void) | undefined;
 
   /** The current state: `"PENDING"`, `"RUNNING"`, `"CANCELLED"` or `"FINISHED"`. */
   get state(): FutureState {
@@ -150,10 +154,10 @@ export class Future<T> implements PromiseLike<T> {
    * assert.equal(await future.result({ timeout: 5_000 }), 42);
    * ```
    */
-  async result(options?: { timeout?: number | undefined }): Promise<T> {
-    await this.#waitDone(options);
-    if (this.#hasException) throw this.#exception;
-    return this.#result as T;
+  result(options?: { timeout?: number | undefined }): Promise<T> {
+    // No timeout (every `await future`): one shared wait, no timer, no async frames.
+    if (options === undefined) return this.#whenDone(() => this.#readResult());
+    return this.#waitDone(options).then(() => this.#readResult());
   }
 
   /**
@@ -180,11 +184,10 @@ export class Future<T> implements PromiseLike<T> {
    * assert.equal(await pool.submit(() => 1).exception(), undefined);
    * ```
    */
-  async exception(options?: { timeout?: number | undefined }): Promise<unknown> {
-    await this.#waitDone(options);
-    return this.#hasException ? this.#exception : undefined;
+  exception(options?: { timeout?: number | undefined }): Promise<unknown> {
+    if (options === undefined) return this.#whenDone(() => this.#readException());
+    return this.#waitDone(options).then(() => this.#readException());
   }
-
   /**
    * Calls `fn(future)` when the future is cancelled or finishes, or at once if it is done.
    * Callbacks run synchronously, in the order added; one that throws is reported on
@@ -208,7 +211,7 @@ export class Future<T> implements PromiseLike<T> {
   addDoneCallback(fn: (future: Future<T>) => void): void {
     if (typeof fn !== "function") throw new TypeError("fn must be a function");
     if (this.done()) this.#call(fn);
-    else this.#callbacks.push(fn);
+    else (this.#callbacks ??= []).push(fn);
   }
 
   /**
@@ -296,14 +299,38 @@ export class Future<T> implements PromiseLike<T> {
       return () => {};
     }
     const entry = (future: Future<T>): void => listener(future);
-    this.#listeners.add(entry);
+    (this.#listeners ??= new Set()).add(entry);
     return () => {
-      this.#listeners.delete(entry);
+      this.#listeners?.delete(entry);
     };
   }
 
   #checkNotDone(): void {
     if (this.done()) throw new InvalidStateError(`${this.#state}: ${this}`);
+  }
+
+  // What result() and exception() read once the future is done.
+  #readResult(): T {
+    if (this.#state === "CANCELLED") throw new CancelledError();
+    if (this.#hasException) throw this.#exception;
+    return this.#result as T;
+  }
+  #readException(): unknown {
+    if (this.#state === "CANCELLED") throw new CancelledError();
+    return this.#hasException ? this.#exception : undefined;
+  }
+
+  // `read()` once the future is done, as a promise.
+  #whenDone<R>(read: () => R): Promise<R> {
+    if (this.done()) {
+      try {
+        return Promise.resolve(read());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    this.#doneSignal ??= new Promise<void>((resolve) => this.#signalDone = resolve);
+    return this.#doneSignal.then(read);
   }
 
   async #waitDone(options: { timeout?: number | undefined } | undefined): Promise<void> {
@@ -331,12 +358,13 @@ export class Future<T> implements PromiseLike<T> {
 
   // Wakes the internal listeners, then runs the callbacks; both lists are emptied.
   #complete(): void {
-    const listeners = [...this.#listeners];
-    this.#listeners.clear();
-    for (const listener of listeners) this.#call(listener);
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    if (listeners !== undefined) { for (const listener of listeners) this.#call(listener); }
+    this.#signalDone?.();
     const callbacks = this.#callbacks;
-    this.#callbacks = [];
-    for (const fn of callbacks) this.#call(fn);
+    this.#callbacks = undefined;
+    if (callbacks !== undefined) { for (const fn of callbacks) this.#call(fn); }
   }
 
   #call(fn: (future: never) => void): void {

@@ -301,6 +301,37 @@ export function executorContract(kind: PoolKind): void {
       );
     });
 
+    test(`${name}.map() with chunks awaits async results, in order`, async () => {
+      await using pool = make(2);
+      const results: (number | undefined)[] = [];
+      for await (
+        const r of pool.map(
+          async (x?: number) => {
+            await new Promise((resolve) => setTimeout(resolve, x === 2 ? 5 : 0));
+            return x === undefined ? x : x * 10;
+          },
+          [1, 2, undefined, 4, 5],
+          { chunksize: 3 },
+        )
+      ) {
+        results.push(r);
+      }
+      assert.deepEqual(results, [10, 20, undefined, 40, 50]);
+    });
+
+    test(`${name}.starmap() with chunks spreads lists of any length`, async () => {
+      await using pool = make(2);
+      const out: number[] = [];
+      for await (
+        const r of pool.starmap(
+          (...xs: number[]) => xs.reduce((a, b) => a + b, 0),
+          [[1], [2, 3], [], [4, 5, 6], [7]],
+          { chunksize: 2 },
+        )
+      ) out.push(r);
+      assert.deepEqual(out, [1, 5, 0, 15, 7]);
+    });
+
     test(`${name}.starmap() spreads argument lists`, async () => {
       await using pool = make(2);
       const out: number[] = [];

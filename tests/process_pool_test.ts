@@ -1,5 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   BrokenProcessPool,
   CancelledError,
@@ -54,6 +57,70 @@ test("ProcessPoolExecutor: maxTasksPerChild replaces a child after N tasks, with
   assert.notEqual(pids[1], pids[2]);
   assert.equal(pids[2], pids[3]);
   assert.notEqual(pids[3], pids[4]);
+});
+
+test("ProcessPoolExecutor: a burst of tiny tasks all settle with their own results", async () => {
+  await using pool = new ProcessPoolExecutor(2);
+  const futures = Array.from({ length: 300 }, (_, i) => pool.submit((x: number) => x * 2, i));
+  assert.deepEqual(await Promise.all(futures), Array.from({ length: 300 }, (_, i) => i * 2));
+});
+
+test("ProcessPoolExecutor: maxTasksPerChild holds while tasks and replies travel together", async () => {
+  await using pool = new ProcessPoolExecutor({
+    maxWorkers: 2,
+    maxTasksPerChild: 3,
+    modules: [TASKS],
+  });
+  const { pid } = await import(TASKS.href);
+  const pids = await Promise.all(Array.from({ length: 40 }, () => pool.submit(pid)));
+  const counts = new Map<unknown, number>();
+  for (const p of pids) counts.set(p, (counts.get(p) ?? 0) + 1);
+  for (const [p, n] of counts) assert.ok(n <= 3, `child ${String(p)} ran ${n} tasks`);
+});
+
+test("ProcessPoolExecutor: the result of a task finished before another exits the child arrives", async () => {
+  await using pool = new ProcessPoolExecutor(1);
+  const first = pool.submit(() => "first");
+  const dying = pool.submit(() => {
+    globalThis.process.exit(3);
+  });
+  assert.equal(await first, "first");
+  assert.ok(await dying.exception() instanceof BrokenProcessPool);
+});
+
+// A value the inspection cannot see into, which the IPC serializer refuses when it is sent. Deno's
+// child_process does not refuse it at send(): the child cannot read it and dies (a broken pool).
+test("ProcessPoolExecutor: a result arrives while the task sent ahead of it still runs", async () => {
+  await using pool = new ProcessPoolExecutor({ maxWorkers: 1, modules: [TASKS] });
+  const { add, waitForFile } = await import(TASKS.href);
+  const gate = join(tmpdir(), `futures-gate-${globalThis.process.pid}-${Date.now()}`);
+  try {
+    const first = pool.submit(add, 1, 2);
+    const held = pool.submit(waitForFile, gate);
+    assert.equal(await first, 3, "not held back until the next task is done");
+    assert.equal(held.done(), false);
+    writeFileSync(gate, "");
+    assert.equal(await held, "released");
+  } finally {
+    rmSync(gate, { force: true });
+  }
+});
+
+test("ProcessPoolExecutor: queued arguments that cannot be cloned fail alone", {
+  skip: typeof (globalThis as { Deno?: unknown }).Deno === "object",
+}, async () => {
+  await using pool = new ProcessPoolExecutor(1);
+  const echo = (x: unknown) => x;
+  const futures = [
+    pool.submit(echo, 1),
+    pool.submit(echo, 2),
+    pool.submit(echo, new Proxy({ a: 1 }, {})),
+    pool.submit(echo, 4),
+  ];
+  assert.equal(await futures[0], 1);
+  assert.equal(await futures[1], 2);
+  assert.ok(await futures[2]!.exception() instanceof SerializationError);
+  assert.equal(await futures[3], 4);
 });
 
 test("ProcessPoolExecutor.killWorkers(): running futures break, queued ones are cancelled", async () => {

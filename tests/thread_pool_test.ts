@@ -34,6 +34,40 @@ test("ThreadPoolExecutor.submitWith() moves a transfer list at the call, even wh
   assert.equal(await queued, 1);
 });
 
+test("ThreadPoolExecutor.submitWith() transfers a MessagePort the task can post on", async () => {
+  await using pool = new ThreadPoolExecutor(1);
+  const { port1, port2 } = new MessageChannel();
+  const received = new Promise((resolve) => {
+    port1.onmessage = (event) => resolve(event.data);
+  });
+  const future = pool.submitWith(
+    (port: MessagePort) => {
+      port.postMessage("hello through the port");
+      port.close();
+      return "posted";
+    },
+    [port2],
+    { transfer: [port2] },
+  );
+  assert.equal(await future, "posted");
+  assert.equal(await received, "hello through the port");
+  port1.close();
+});
+
+test("ThreadPoolExecutor: a large typed array arrives intact, copied or transferred", async () => {
+  await using pool = new ThreadPoolExecutor(1);
+  const sum = (view: Uint8Array) => {
+    let total = 0;
+    for (let i = 0; i < view.length; i++) total += view[i]!;
+    return [view.length, total];
+  };
+  const view = new Uint8Array(1 << 20).map((_, i) => i & 0xff);
+  const expected = [view.length, view.reduce((a, b) => a + b, 0)];
+  assert.deepEqual(await pool.submit(sum, view), expected);
+  assert.deepEqual(await pool.submitWith(sum, [view], { transfer: [view.buffer] }), expected);
+  assert.equal(view.byteLength, 0, "the transferred buffer is detached");
+});
+
 test("ThreadPoolExecutor: a SharedArrayBuffer is shared with the worker", async () => {
   await using pool = new ThreadPoolExecutor(1);
   const shared = new Int32Array(new SharedArrayBuffer(4));

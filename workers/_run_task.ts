@@ -9,6 +9,7 @@ import {
   type InitMessage,
   PROTOCOL_VERSION,
   type TaskMessage,
+  type WorkerMessage,
 } from "../lib/_protocol.ts";
 import {
   describeCloneFailure,
@@ -25,7 +26,9 @@ type Callable = (...args: unknown[]) => unknown;
 export function serve(port: HostPort): void {
   const functions = new Map<string, Callable | Promise<Callable>>();
   let transport: Transport = "structured";
-  // Tasks run one at a time, in arrival order (a process worker may be sent one ahead).
+  // Tasks run one at a time, in arrival order (a process worker may be sent one ahead). A task that
+  // finishes synchronously (the common case) is answered at once, with no promise in between; one
+  // that has to wait (an async function, a module still loading) holds later tasks in `backlog`.
   const backlog: (TaskMessage | ChunkMessage)[] = [];
   let busy = false;
 
@@ -42,45 +45,109 @@ export function serve(port: HostPort): void {
     return fn;
   };
 
+  // Every reply leaves at once: a task's result must not wait for the next task to finish.
+  const send = (message: WorkerMessage, onError?: (error: unknown) => void) => {
+    if (onError === undefined) {
+      port.post(message);
+      return;
+    }
+    try {
+      port.post(message);
+    } catch (error) {
+      onError(error);
+    }
+  };
+
   const sendResult = (id: number, value: unknown) => {
     const bad = findUncloneable(value, transport, "result");
     if (bad) {
       return sendError(id, new SerializationError(`${bad.path} ${bad.reason}`, { path: bad.path }));
     }
-    try {
-      port.post({ t: "ok", id, value });
-    } catch (error) {
-      sendError(id, describeCloneFailure(value, transport, "result", error));
-    }
+    send(
+      { t: "ok", id, value },
+      (error) => sendError(id, describeCloneFailure(value, transport, "result", error)),
+    );
   };
   const sendError = (id: number, error: unknown) => {
-    port.post({ t: "err", id, error: encodeThrown(error, transport) });
+    send({ t: "err", id, error: encodeThrown(error, transport) });
   };
 
-  const runTask = async (message: TaskMessage): Promise<void> => {
+  // Run a task; a promise is returned only when it could not finish synchronously.
+  const runTask = (message: TaskMessage): Promise<void> | undefined => {
     try {
       const fn = resolve(message.key, message.spec);
-      const callable = fn instanceof Promise ? await fn : fn;
-      let value = callable(...message.args);
-      if (isThenable(value)) value = await value;
+      if (fn instanceof Promise) return finishTask(message.id, fn.then((f) => f(...message.args)));
+      const value = fn(...message.args);
+      if (isThenable(value)) return finishTask(message.id, value);
       sendResult(message.id, value);
     } catch (error) {
       sendError(message.id, error);
     }
+    return undefined;
+  };
+  const finishTask = async (id: number, pending: PromiseLike<unknown>): Promise<void> => {
+    try {
+      sendResult(id, await pending);
+    } catch (error) {
+      sendError(id, error);
+    }
   };
 
-  const runChunk = async (message: ChunkMessage): Promise<void> => {
+  const checkResult = (value: unknown) => {
+    const bad = findUncloneable(value, transport, "result");
+    if (bad) throw new SerializationError(`${bad.path} ${bad.reason}`, { path: bad.path });
+  };
+
+  // Run a chunk's items in order, stopping at the first failure; as runTask, synchronously until
+  // an item has to be awaited.
+  const runChunk = (message: ChunkMessage): Promise<void> | undefined => {
     const values: unknown[] = [];
+    let fn: Callable | Promise<Callable>;
+    try {
+      fn = resolve(message.key, message.spec);
+    } catch (error) {
+      replyChunk(message, values, { index: 0, error });
+      return undefined;
+    }
+    if (fn instanceof Promise) return finishChunk(message, values, fn, 0, undefined);
+    const { argLists, items } = message;
+    const length = items === undefined ? argLists.length : items.length;
+    for (let i = 0; i < length; i++) {
+      try {
+        const value = items === undefined ? fn(...argLists[i]!) : fn(items[i]);
+        if (isThenable(value)) return finishChunk(message, values, fn, i, value);
+        checkResult(value);
+        values.push(value);
+      } catch (error) {
+        replyChunk(message, values, { index: values.length, error });
+        return undefined;
+      }
+    }
+    replyChunk(message, values, undefined);
+    return undefined;
+  };
+  // The rest of a chunk from item `start`, whose value (if it was already called) is `first`.
+  const finishChunk = async (
+    message: ChunkMessage,
+    values: unknown[],
+    fn: Callable | Promise<Callable>,
+    start: number,
+    first: PromiseLike<unknown> | undefined,
+  ): Promise<void> => {
     let failed: { index: number; error: unknown } | undefined;
     try {
-      const fn = resolve(message.key, message.spec);
       const callable = fn instanceof Promise ? await fn : fn;
-      for (const args of message.argLists) {
+      const { argLists, items } = message;
+      const length = items === undefined ? argLists.length : items.length;
+      for (let i = start; i < length; i++) {
         try {
-          let value = callable(...args);
+          let value = i === start && first !== undefined
+            ? first
+            : items === undefined
+            ? callable(...argLists[i]!)
+            : callable(items[i]);
           if (isThenable(value)) value = await value;
-          const bad = findUncloneable(value, transport, `result`);
-          if (bad) throw new SerializationError(`${bad.path} ${bad.reason}`, { path: bad.path });
+          checkResult(value);
           values.push(value);
         } catch (error) {
           failed = { index: values.length, error };
@@ -90,26 +157,36 @@ export function serve(port: HostPort): void {
     } catch (error) {
       failed = { index: 0, error };
     }
-    const reply = failed === undefined ? { t: "chunk-done", id: message.id, values } : {
-      t: "chunk-done",
-      id: message.id,
-      values,
-      failed: { index: failed.index, error: encodeThrown(failed.error, transport) },
-    };
-    try {
-      port.post(reply);
-    } catch (error) {
-      sendError(message.id, describeCloneFailure(values, transport, "result", error));
-    }
+    replyChunk(message, values, failed);
+  };
+  const replyChunk = (
+    message: ChunkMessage,
+    values: unknown[],
+    failed: { index: number; error: unknown } | undefined,
+  ) => {
+    const reply: WorkerMessage = failed === undefined
+      ? { t: "chunk-done", id: message.id, values }
+      : {
+        t: "chunk-done",
+        id: message.id,
+        values,
+        failed: { index: failed.index, error: encodeThrown(failed.error, transport) },
+      };
+    send(
+      reply,
+      (error) => sendError(message.id, describeCloneFailure(values, transport, "result", error)),
+    );
   };
 
-  const drain = async () => {
+  const run = (message: TaskMessage | ChunkMessage): void => {
+    const pending = message.t === "task" ? runTask(message) : runChunk(message);
+    if (pending === undefined) return;
     busy = true;
-    while (backlog.length > 0) {
-      const message = backlog.shift()!;
-      await (message.t === "task" ? runTask(message) : runChunk(message));
-    }
+    void pending.then(next);
+  };
+  const next = (): void => {
     busy = false;
+    while (!busy && backlog.length > 0) run(backlog.shift()!);
   };
 
   const init = async (message: InitMessage) => {
@@ -130,13 +207,15 @@ export function serve(port: HostPort): void {
     }
   };
 
-  port.listen((raw) => {
-    const message = raw as HostMessage;
+  const receive = (message: HostMessage): void => {
     switch (message.t) {
       case "task":
       case "chunk":
-        backlog.push(message);
-        if (!busy) void drain();
+        if (busy) backlog.push(message);
+        else run(message);
+        break;
+      case "batch":
+        for (const inner of message.messages) receive(inner);
         break;
       case "init":
         void init(message);
@@ -145,7 +224,8 @@ export function serve(port: HostPort): void {
         port.exit(0);
         break;
     }
-  });
+  };
+  port.listen((raw) => receive(raw as HostMessage));
   port.post({ t: "hello", v: PROTOCOL_VERSION });
 }
 

@@ -12,11 +12,46 @@ export async function threadHostPort(): Promise<HostPort> {
     return {
       // deno-lint-ignore no-explicit-any
       post: (message, transfer) => port.postMessage(message, transfer as any),
-      listen: (onMessage) => port.on("message", onMessage),
+      listen: (onMessage) => {
+        // deno-lint-ignore no-explicit-any
+        if ((globalThis as any).Deno) listenWithoutPortScan(port, onMessage);
+        else port.on("message", onMessage);
+      },
       exit: (code) => process.exit(code),
     };
   }
   return webWorkerPort();
+}
+
+/**
+ * Deno's `parentPort.on("message")` walks every message with `for…in` looking for MessagePorts to
+ * patch, which takes seconds for a 16 MiB typed array (every index is a key). A message can only
+ * hold a MessagePort that was transferred, and those are listed in `event.ports`; so messages
+ * without ports are taken straight from the event (and kept from the walking listener), and the
+ * rest still go through `on("message")`.
+ */
+function listenWithoutPortScan(
+  port: import("node:worker_threads").MessagePort,
+  onMessage: (message: unknown) => void,
+): void {
+  const target = port as unknown as EventTarget;
+  if (typeof target.addEventListener !== "function") {
+    port.on("message", onMessage);
+    return;
+  }
+  // Should stopImmediatePropagation() not reach the walking listener, a message still runs once.
+  const taken = new WeakSet<object>();
+  target.addEventListener("message", (event) => {
+    const { data, ports } = event as MessageEvent;
+    if (ports === undefined || ports.length > 0) return;
+    event.stopImmediatePropagation();
+    if (typeof data === "object" && data !== null) taken.add(data);
+    onMessage(data);
+  });
+  port.on("message", (message: unknown) => {
+    if (typeof message === "object" && message !== null && taken.has(message)) return;
+    onMessage(message);
+  });
 }
 
 // A web Worker (Deno with remote code): its exit is invisible to the host, so announce it, also

@@ -1,4 +1,5 @@
 // Task functions submitted by reference (the pools list this module in `modules`).
+import { existsSync } from "node:fs";
 import process from "node:process";
 import { threadId } from "node:worker_threads";
 
@@ -40,4 +41,11 @@ export function validate(value: string): string {
 export function setup(value: string): void {
   // deno-lint-ignore no-explicit-any
   (globalThis as any).setupValue = value;
+}
+
+/** Holds its worker (synchronously) until `path` exists. */
+export function waitForFile(path: string): string {
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  while (!existsSync(path)) Atomics.wait(nap, 0, 0, 5);
+  return "released";
 }

@@ -1,0 +1,119 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// The workloads on @concurrent/futures: the TypeScript source on Deno and Bun, the built npm
+// package (npm/esm/, made by scripts/build_npm.ts) on Node. Tasks are submitted as self-contained
+// functions, the library's own idiom.
+//
+//   <runtime> bench/workloads/ours.mjs '{"workload":"threads-tiny","library":"ours-thread",...}'
+
+import {
+  byteLength,
+  cpuRounds,
+  cpuTime,
+  expect,
+  fib,
+  inc,
+  now,
+  params,
+  payloadRounds,
+  report,
+  runtimeInfo,
+} from "./_common.mjs";
+
+const p = params();
+const { runtime } = runtimeInfo();
+const entry = runtime === "node" ? "../../npm/esm/mod.js" : "../../mod.ts";
+
+const importStart = now();
+const lib = await import(new URL(entry, import.meta.url).href);
+const importMs = now() - importStart;
+
+/** @param {string} library */
+function makePool(library) {
+  if (library === "ours-thread") return new lib.ThreadPoolExecutor(2);
+  if (library === "ours-process") return new lib.ProcessPoolExecutor(2);
+  throw new Error(`unknown library ${library}`);
+}
+
+/** @param {any} pool @param {number} count @param {number} offset */
+async function burst(pool, count, offset) {
+  const futures = new Array(count);
+  for (let i = 0; i < count; i++) futures[i] = pool.submit(inc, offset + i);
+  const values = await Promise.all(futures);
+  expect(values[count - 1], offset + count, "last result");
+}
+
+const workloads = {
+  async tiny() {
+    const pool = makePool(p.library);
+    await burst(pool, p.warmup, 0);
+    const t = now();
+    const cpu = cpuTime();
+    await burst(pool, p.tasks, p.warmup);
+    const ms = now() - t;
+    const cpuMs = cpuTime() - cpu;
+    await pool.shutdown();
+    return { value: p.tasks / (ms / 1000), ms, cpuMs };
+  },
+
+  async "chunked-map"() {
+    const pool = makePool(p.library);
+    const items = Array.from({ length: p.items }, (_, i) => i);
+    const options = { chunksize: p.chunksize };
+    // Warm-up: a few chunks on every worker.
+    for await (const _ of pool.map(inc, items.slice(0, 4 * p.chunksize), options));
+    const t = now();
+    const cpu = cpuTime();
+    let count = 0;
+    let last = -1;
+    for await (const value of pool.map(inc, items, options)) {
+      count++;
+      last = value;
+    }
+    const ms = now() - t;
+    const cpuMs = cpuTime() - cpu;
+    expect(count, p.items, "results");
+    expect(last, p.items, "last result");
+    await pool.shutdown();
+    return { value: p.items / (ms / 1000), ms, cpuMs };
+  },
+
+  async cpu() {
+    const pool = makePool(p.library);
+    const result = await cpuRounds(p, (n) => pool.submit(fib, n));
+    await pool.shutdown();
+    return result;
+  },
+
+  async "cold-start"() {
+    const t = now();
+    const pool = makePool(p.library);
+    expect(await pool.submit(inc, 1), 2, "first result");
+    const ms = now() - t;
+    await pool.shutdown();
+    return { value: ms, importMs };
+  },
+
+  async "payload-copy"() {
+    const pool = makePool(p.library);
+    const result = await payloadRounds(p, (view) => pool.submit(byteLength, view));
+    await pool.shutdown();
+    return result;
+  },
+
+  async "payload-transfer"() {
+    const pool = makePool(p.library);
+    const result = await payloadRounds(
+      p,
+      (view) => pool.submitWith(byteLength, [view], { transfer: [view.buffer] }),
+    );
+    await pool.shutdown();
+    return result;
+  },
+};
+workloads["threads-tiny"] = workloads.tiny;
+workloads["processes-tiny"] = workloads.tiny;
+workloads["cpu-equal"] = workloads.cpu;
+
+const run = workloads[p.workload];
+if (!run) throw new Error(`unknown workload ${p.workload}`);
+report(await run());
