@@ -43,15 +43,11 @@ async function checkOutcomes(futures: Future<unknown>[]): Promise<void> {
 
 // Start both workers first, so the clock measures the crash and not worker start-up.
 async function warm(pool: ThreadPoolExecutor | ProcessPoolExecutor): Promise<number[]> {
-  const gate = pool.submit(async () => {
+  const pidAfterAWhile = async () => {
     await new Promise((r) => setTimeout(r, 20));
     return globalThis.process.pid;
-  });
-  const other = pool.submit(async () => {
-    await new Promise((r) => setTimeout(r, 20));
-    return globalThis.process.pid;
-  });
-  return await Promise.all([gate, other]);
+  };
+  return await Promise.all([pool.submit(pidAfterAWhile), pool.submit(pidAfterAWhile)]);
 }
 
 test(`ThreadPoolExecutor survives ${TRIALS} crash storms: every future settles within ${SETTLE_MS} ms`, async () => {
