@@ -243,8 +243,8 @@ const WORKLOADS: Workload[] = [
     unit: "ms",
     higherIsBetter: false,
     params: {
-      full: { bytes: 16 * 2 ** 20, iterations: 10 },
-      quick: { bytes: 16 * 2 ** 20, iterations: 5 },
+      full: { bytes: 16 * 2 ** 20, iterations: 10, warmup: 3 },
+      quick: { bytes: 16 * 2 ** 20, iterations: 5, warmup: 2 },
     },
     reference: "piscina",
     contestants: [["ours-thread", JS], ["piscina", NODE]],
@@ -258,8 +258,8 @@ const WORKLOADS: Workload[] = [
     unit: "ms",
     higherIsBetter: false,
     params: {
-      full: { bytes: 16 * 2 ** 20, iterations: 10 },
-      quick: { bytes: 16 * 2 ** 20, iterations: 5 },
+      full: { bytes: 16 * 2 ** 20, iterations: 40, warmup: 10 },
+      quick: { bytes: 16 * 2 ** 20, iterations: 20, warmup: 5 },
     },
     reference: "piscina",
     contestants: [["ours-thread", JS], ["piscina", NODE]],
