@@ -5,6 +5,7 @@
 //
 //   deno run -A bench/run.ts [--quick] [--reps N] [--only w1,w2] [--libs l1,l2]
 //                            [--runtimes node,node24,deno,bun,python] [--no-build] [--no-write]
+//   deno run -A bench/run.ts --render bench/results/latest.json [--write]   (tables only)
 //
 // Every (library, runtime, workload) sample is one fresh process, which prints one
 // `BENCH_RESULT {json}` line. Within each repetition every workload runs each of its contestants
@@ -243,8 +244,8 @@ const WORKLOADS: Workload[] = [
     unit: "ms",
     higherIsBetter: false,
     params: {
-      full: { bytes: 16 * 2 ** 20, iterations: 10 },
-      quick: { bytes: 16 * 2 ** 20, iterations: 5 },
+      full: { bytes: 16 * 2 ** 20, iterations: 10, warmup: 3 },
+      quick: { bytes: 16 * 2 ** 20, iterations: 5, warmup: 2 },
     },
     reference: "piscina",
     contestants: [["ours-thread", JS], ["piscina", NODE]],
@@ -258,8 +259,8 @@ const WORKLOADS: Workload[] = [
     unit: "ms",
     higherIsBetter: false,
     params: {
-      full: { bytes: 16 * 2 ** 20, iterations: 10 },
-      quick: { bytes: 16 * 2 ** 20, iterations: 5 },
+      full: { bytes: 16 * 2 ** 20, iterations: 40, warmup: 10 },
+      quick: { bytes: 16 * 2 ** 20, iterations: 20, warmup: 5 },
     },
     reference: "piscina",
     contestants: [["ours-thread", JS], ["piscina", NODE]],
@@ -277,6 +278,8 @@ interface Options {
   runtimes: RuntimeId[];
   build: boolean;
   writeMarkdown: boolean;
+  /** Render the tables again from a results JSON instead of running anything. */
+  render: string | undefined;
 }
 
 function parseArgs(args: string[]): Options {
@@ -297,10 +300,11 @@ function parseArgs(args: string[]): Options {
     "--no-build",
     "--no-write",
     "--write",
+    "--render",
   ]);
   for (let i = 0; i < args.length; i++) {
     if (!known.has(args[i]!)) throw new Error(`unknown argument ${args[i]}`);
-    if (["--reps", "--only", "--libs", "--runtimes"].includes(args[i]!)) i++;
+    if (["--reps", "--only", "--libs", "--runtimes", "--render"].includes(args[i]!)) i++;
   }
   const quick = args.includes("--quick");
   const reps = Number(value("--reps") ?? (quick ? 2 : 3));
@@ -318,7 +322,8 @@ function parseArgs(args: string[]): Options {
       throw new Error(`unknown runtime ${id}`);
     }
   }
-  const partial = only !== undefined || libs !== undefined || args.includes("--runtimes");
+  const partial = only !== undefined || libs !== undefined || args.includes("--runtimes") ||
+    args.includes("--render");
   return {
     quick,
     reps,
@@ -326,6 +331,7 @@ function parseArgs(args: string[]): Options {
     libs,
     runtimes,
     build: !args.includes("--no-build"),
+    render: value("--render"),
     // A quick or partial run must not overwrite the committed full results by accident.
     writeMarkdown: args.includes("--write") || (!quick && !partial && !args.includes("--no-write")),
   };
@@ -681,7 +687,41 @@ function markdown(env: Environment, options: Options, results: WorkloadResult[])
     "",
   );
 
+  out.push("## This library on each runtime", "");
+  out.push(
+    "Medians from the tables below, side by side (tasks/s and items/s: higher is better; " +
+      "ms: lower is better; speedups: higher is better).",
+    "",
+  );
+  const sideBy: RuntimeId[] = ["node", "node24", "deno", "bun"].filter((r) =>
+    options.runtimes.includes(r as RuntimeId)
+  ) as RuntimeId[];
+  out.push(`| workload | pool | unit | ${sideBy.map(rt).join(" | ")} |`);
+  out.push(`|---|---|---|${sideBy.map(() => "---:|").join("")}`);
+  for (const result of results) {
+    const workload = WORKLOADS.find((w) => w.id === result.id)!;
+    for (const lib of ["ours-thread", "ours-process"]) {
+      const entries = result.entries.filter((e) => e.library === lib);
+      if (entries.length === 0) continue;
+      const cells = sideBy.map((r) => {
+        const value = medianOf(entries.find((e) => e.runtime === r));
+        return value === undefined ? "" : format(value, workload.digits);
+      });
+      out.push(
+        `| ${workload.title} | ${
+          LIBRARIES[lib]!.label.replace("ours: ", "")
+        } | ${workload.unit} | ${cells.join(" | ")} |`,
+      );
+    }
+  }
+  out.push("");
+
   out.push("## Targets", "");
+  out.push(
+    "The targets of issue 8, per runtime. Why the ones marked ❌ cannot hold on this machine, " +
+      "measured: [`bench/README.md`, Reading the results](README.md#reading-the-results).",
+    "",
+  );
   out.push("| target | ours | on | ours | reference | ratio | holds |");
   out.push("|---|---|---|---:|---:|---:|:---:|");
   for (const target of TARGETS) {
@@ -762,6 +802,14 @@ function markdown(env: Environment, options: Options, results: WorkloadResult[])
   return out.join("\n");
 }
 
+async function writeMarkdown(md: string): Promise<void> {
+  const resultsMd = join(ROOT, "bench", "RESULTS.md");
+  await Deno.writeTextFile(resultsMd, md + "\n");
+  // In the repository's style (deno fmt --check is part of the tests).
+  await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", resultsMd], cwd: ROOT }).output();
+  console.log("wrote bench/RESULTS.md");
+}
+
 // ── main ────────────────────────────────────────────────────────────────────────────────────────
 
 async function build(): Promise<void> {
@@ -778,6 +826,17 @@ async function build(): Promise<void> {
 
 async function main(): Promise<void> {
   const options = parseArgs(Deno.args);
+  if (options.render !== undefined) {
+    const saved = JSON.parse(await Deno.readTextFile(options.render)) as {
+      environment: Environment;
+      options: Options;
+      workloads: WorkloadResult[];
+    };
+    const md = markdown(saved.environment, saved.options, saved.workloads);
+    console.log(md);
+    if (options.writeMarkdown) await writeMarkdown(md);
+    return;
+  }
   const usesNodeOurs = selected(options).some(({ entries }) =>
     entries.some((e) => e.library.startsWith("ours-") && e.runtime.startsWith("node"))
   );
@@ -803,10 +862,7 @@ async function main(): Promise<void> {
   await Deno.writeTextFile(jsonPath, json + "\n");
   await Deno.writeTextFile(join(resultsDir, "latest.json"), json + "\n");
   console.log(`wrote ${jsonPath.replace(ROOT, "")} and bench/results/latest.json`);
-  if (options.writeMarkdown) {
-    await Deno.writeTextFile(join(ROOT, "bench", "RESULTS.md"), md + "\n");
-    console.log("wrote bench/RESULTS.md");
-  }
+  if (options.writeMarkdown) await writeMarkdown(md);
   const failed = results.some((r) => r.entries.some((e) => e.samples.length === 0));
   if (failed) {
     console.log("some contestants produced no sample; see the tables");

@@ -115,7 +115,7 @@ interface Slot {
   handle: WorkerHandle | undefined;
   ready: boolean;
   inflight: Map<number, WorkItem>;
-  /** Work assigned while a batch of replies is handled, sent when it has been. */
+  /** Work assigned while a flush is queued (process pools), sent by the flush. */
   outbox: WorkItem[];
   /** Function keys this worker has compiled. */
   known: Set<string>;
@@ -223,7 +223,10 @@ export class PoolCore {
    */
   async stopWorkers(signal: "SIGTERM" | "SIGKILL"): Promise<void> {
     void this.shutdown(false, true);
-    for (const slot of this.#slots) slot.handle?.terminate(signal);
+    for (const slot of this.#slots) {
+      slot.outbox = []; // held, not sent: it breaks with the rest of what the worker held
+      slot.handle?.terminate(signal);
+    }
     await this.shutdown(true, false); // the same close, now awaited
   }
 

@@ -127,15 +127,15 @@ export async function cpuRounds(p, submit) {
 
 /**
  * Run the payload workload: `iterations` round trips of a fresh `bytes`-long Uint8Array, after
- * two warm-up trips; the buffer is allocated outside the clock.
+ * `warmup` trips that are not timed; the buffer is allocated outside the clock.
  *
- * @param {{ bytes: number, iterations: number }} p
+ * @param {{ bytes: number, iterations: number, warmup: number }} p
  * @param {(view: Uint8Array) => Promise<number>} send One round trip; resolves with the size the
  * worker saw.
  */
 export async function payloadRounds(p, send) {
   const times = [];
-  for (let i = -2; i < p.iterations; i++) {
+  for (let i = -p.warmup; i < p.iterations; i++) {
     const view = new Uint8Array(p.bytes);
     view[p.bytes - 1] = i & 0xff;
     const t = now();

@@ -4,7 +4,6 @@
 
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { spawnNodeChild, spawnNodeThread } from "./_node_api.ts";
 import type { RuntimeAdapter, SpawnOptions, WorkerHandle } from "./types.ts";
 
 declare const Deno: {
@@ -23,10 +22,13 @@ const PERMISSIONS = ["read", "write", "net", "env", "run", "sys", "ffi", "import
  */
 export const denoAdapter: RuntimeAdapter = {
   name: "deno",
-  spawnThread(url, options) {
-    return url.protocol === "file:" ? spawnNodeThread(url, options) : spawnWebWorker(url, options);
+  async spawnThread(url, options) {
+    if (url.protocol !== "file:") return spawnWebWorker(url, options);
+    const { spawnNodeThread } = await import("./_node_thread.ts");
+    return spawnNodeThread(url, options);
   },
-  spawnProcess(url, options) {
+  async spawnProcess(url, options) {
+    const { spawnNodeChild } = await import("./_node_child.ts");
     const args = ["run", "--no-prompt", ...permissionFlags(url), ...options.runtimeArgs];
     return spawnNodeChild(url, options, { command: Deno.execPath(), args });
   },

@@ -47,13 +47,16 @@ export interface WorkerHandle {
   unref(): void;
 }
 
-/** What the pool needs from a runtime. */
+/**
+ * What the pool needs from a runtime. A spawn may first load the module that knows how (a thread
+ * pool never loads `node:child_process`, nor a process pool `node:worker_threads`).
+ */
 export interface RuntimeAdapter {
   readonly name: RuntimeName;
   /** Start a worker thread running the module at `url`. */
-  spawnThread(url: URL, options: SpawnOptions): WorkerHandle;
+  spawnThread(url: URL, options: SpawnOptions): WorkerHandle | Promise<WorkerHandle>;
   /** Start a child process of the same runtime running the module at `url`. */
-  spawnProcess(url: URL, options: ProcessSpawnOptions): WorkerHandle;
+  spawnProcess(url: URL, options: ProcessSpawnOptions): WorkerHandle | Promise<WorkerHandle>;
 }
 
 /** The worker-side end of the channel to the host. */

@@ -1,44 +1,10 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
-// Worker threads and child processes through the Node APIs that Node, Bun and Deno all provide.
+// Child processes through node:child_process, which Node, Bun and Deno all provide. Loaded only
+// when a process pool starts its first child (worker threads live in _node_thread.ts).
 
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
-import type { ExitInfo, ProcessSpawnOptions, SpawnOptions, WorkerHandle } from "./types.ts";
-
-/** Start a `node:worker_threads` worker on a `file:` URL. */
-export function spawnNodeThread(url: URL, options: SpawnOptions): WorkerHandle {
-  const worker = new Worker(url, options.name === undefined ? {} : { name: options.name });
-  let lastError: unknown;
-  let ended = false;
-  worker.on("message", options.onMessage);
-  worker.on("error", (error) => {
-    lastError = error;
-  });
-  worker.on("exit", (code) => {
-    if (ended) return;
-    ended = true;
-    options.onExit(exitInfo(code, null, lastError));
-  });
-  return {
-    pid: undefined,
-    unrefable: true,
-    postMessage(message, transfer) {
-      if (ended) return;
-      // deno-lint-ignore no-explicit-any
-      worker.postMessage(message, transfer as any);
-    },
-    terminate() {
-      if (!ended) void worker.terminate();
-    },
-    ref() {
-      worker.ref();
-    },
-    unref() {
-      worker.unref();
-    },
-  };
-}
+import type { ExitInfo, ProcessSpawnOptions, WorkerHandle } from "./types.ts";
 
 /** How to start a child: the command and its arguments, before the entry path. */
 export interface ChildCommand {
