@@ -21,6 +21,20 @@ interface Unit {
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
+// What a read of the input returns at its end.
+const END: unique symbol = Symbol("end of input");
+type Read = () => unknown;
+
+// An array whose iteration is the built-in one is read by index: the same steps (length and
+// element read at each step, holes read as undefined) without an iterator result per item.
+const arrayValues = Array.prototype[Symbol.iterator];
+const arrayIteratorPrototype = Object.getPrototypeOf([][Symbol.iterator]());
+const arrayIteratorNext = arrayIteratorPrototype.next;
+function isPlainArray(source: object): source is unknown[] {
+  return Array.isArray(source) && (source as unknown[])[Symbol.iterator] === arrayValues &&
+    arrayIteratorPrototype.next === arrayIteratorNext;
+}
+
 /** How a map runs; validated by `Executor.map()`. */
 export interface MapSettings {
   name: string;
@@ -39,6 +53,7 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
   #s: MapSettings;
   #deadline: number;
   #sync: Iterator<unknown> | undefined;
+  #read: Read | undefined; // reads the sync input
   #async: AsyncIterator<unknown> | undefined;
   #sourceDone = false;
   #index = 0; // position of the next input item
@@ -66,7 +81,16 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
       return;
     }
     if (typeof (source as Partial<Iterable<unknown>>)[Symbol.iterator] === "function") {
-      this.#sync = (source as Iterable<unknown>)[Symbol.iterator]();
+      if (isPlainArray(source)) {
+        let i = 0;
+        this.#read = () => i < source.length ? source[i++] : END;
+      } else {
+        const iterator = this.#sync = (source as Iterable<unknown>)[Symbol.iterator]();
+        this.#read = () => {
+          const result = iterator.next();
+          return result.done ? END : result.value;
+        };
+      }
       try {
         this.#readSync(settings.buffersize ?? Infinity);
       } catch (error) {
@@ -120,7 +144,7 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
         return { value: this.#values[this.#valueHead++], done: false };
       }
       if (this.#chunkError) return this.#fail(this.#chunkError.value);
-      if (!toppedUp && this.#sync && this.#s.buffersize !== undefined) {
+      if (!toppedUp && this.#read && this.#s.buffersize !== undefined) {
         toppedUp = true; // Python's rule: each step submits one more unit, then waits for the oldest
         this.#readSyncLater();
       }
@@ -179,14 +203,15 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
 
   // Reads up to `limit` units from the sync source and submits them; a submit error is thrown.
   #readSync(limit: number): void {
+    const read = this.#read!;
     for (let n = 0; n < limit && !this.#sourceDone; n++) {
-      const argLists: unknown[][] = [];
+      const batch: unknown[] = [];
       let failure: { value: unknown } | undefined;
       const size = this.#unitSize;
-      while (!failure && argLists.length < size && !this.#sourceDone) {
-        failure = this.#take(argLists, this.#readSyncItem);
+      while (!failure && batch.length < size && !this.#sourceDone) {
+        failure = this.#take(batch, read);
       }
-      this.#submitUnit(argLists, failure);
+      this.#submitUnit(batch, failure);
     }
     this.#maybeUnlisten();
   }
@@ -213,20 +238,20 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
           this.#space = undefined;
           continue;
         }
-        const argLists: unknown[][] = [];
+        const batch: unknown[] = [];
         let failure: { value: unknown } | undefined;
-        while (!failure && argLists.length < this.#unitSize && !this.#sourceDone) {
+        while (!failure && batch.length < this.#unitSize && !this.#sourceDone) {
           const read = await Promise.resolve(this.#async!.next()).then(
-            (result) => () => result,
+            (result) => () => result.done ? END : result.value,
             (error) => (): never => {
               throw error;
             },
           );
           if (this.#finished || this.#s.signal?.aborted) return;
-          failure = this.#take(argLists, read);
+          failure = this.#take(batch, read);
         }
         try {
-          this.#submitUnit(argLists, failure);
+          this.#submitUnit(batch, failure);
         } catch (error) {
           this.#units.push({ error: { value: error } });
           this.#closeSource();
@@ -241,37 +266,33 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
     this.#maybeUnlisten();
   }
 
-  #readSyncItem = (): IteratorResult<unknown> => this.#sync!.next();
-
   get #unitSize(): number {
     return this.#s.chunked ? this.#s.chunksize : 1;
   }
 
-  // Adds one item read from the input to `argLists`; returns the error to report there, if any.
-  #take(
-    argLists: unknown[][],
-    read: () => IteratorResult<unknown>,
-  ): { value: unknown } | undefined {
-    let result: IteratorResult<unknown>;
+  // Adds one item read from the input to `batch` (starmap: as an argument list); returns the error
+  // to report there, if any.
+  #take(batch: unknown[], read: Read): { value: unknown } | undefined {
+    let item: unknown;
     try {
-      result = read();
+      item = read();
     } catch (error) {
       this.#sourceDone = true; // a throwing iterator is not closed
       return { value: error };
     }
-    if (result.done) {
+    if (item === END) {
       this.#sourceDone = true;
       return undefined;
     }
-    const item = result.value, index = this.#index++;
-    if (!this.#s.spread) argLists.push([item]);
-    else if (Array.isArray(item)) argLists.push(item);
+    const index = this.#index++;
+    if (!this.#s.spread) batch.push(item);
+    else if (Array.isArray(item)) batch.push(item);
     else {
       try {
         if (typeof (item as Partial<Iterable<unknown>>)?.[Symbol.iterator] !== "function") {
           throw new TypeError(`starmap() expects argument lists: item ${index} is not iterable`);
         }
-        argLists.push([...(item as Iterable<unknown>)]);
+        batch.push([...(item as Iterable<unknown>)]);
       } catch (error) {
         this.#closeSource();
         return { value: error };
@@ -280,12 +301,15 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
     return undefined;
   }
 
-  // Submits the unit for `argLists` (if any), then records `failure` (if any) after it.
-  #submitUnit(argLists: unknown[][], failure: { value: unknown } | undefined): void {
-    if (argLists.length > 0) {
-      const future = this.#s.chunked
-        ? this.#executor[kSubmitChunk]!(this.#fn, argLists) as Future<unknown>
-        : this.#executor.submit(this.#fn, ...argLists[0]!) as Future<unknown>;
+  // Submits the unit for `batch` (if any), then records `failure` (if any) after it.
+  #submitUnit(batch: unknown[], failure: { value: unknown } | undefined): void {
+    if (batch.length > 0) {
+      const { chunked, spread } = this.#s;
+      const future = chunked
+        ? this.#executor[kSubmitChunk]!(this.#fn, batch, spread) as Future<unknown>
+        : spread
+        ? this.#executor.submit(this.#fn, ...batch[0] as unknown[]) as Future<unknown>
+        : this.#executor.submit(this.#fn, batch[0]) as Future<unknown>;
       this.#units.push({ future, chunk: this.#s.chunked });
       this.#unfinished++;
       future[kOnDone](() => {

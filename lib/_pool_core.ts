@@ -8,12 +8,15 @@ import { Future } from "./future.ts";
 import { type FunctionSpec, functionSpec, type ModuleRegistry } from "./_function_source.ts";
 import {
   type ChunkMessage,
+  CLAIM_STARTED,
+  claimTag,
   type HostMessage,
   PROTOCOL_VERSION,
   type TaskMessage,
   type WorkerMessage,
 } from "./_protocol.ts";
 import {
+  assertChunkCloneable,
   assertCloneable,
   decodeThrown,
   describeCloneFailure,
@@ -21,14 +24,23 @@ import {
 } from "./_serialize.ts";
 import { type BrokenExecutor, InvalidStateError } from "./errors.ts";
 import type { ExitInfo, WorkerHandle } from "./runtime/types.ts";
-import { kOnDone } from "./_symbols.ts";
+import { kOnDone, kSentAhead } from "./_symbols.ts";
+
+// Claim cells per worker: enough for the work it runs and the work sent ahead of it.
+const CLAIM_CELLS = 4;
 
 /** What differs between the thread pool and the process pool. */
 export interface PoolPolicy {
   transport: Transport;
   maxWorkers: number;
-  /** Tasks sent to a busy worker ahead of time (the process pool's call queue); 0 for threads. */
+  /** Tasks sent to a busy worker ahead of time (like the process pool's call queue). */
   prefetch: number;
+  /**
+   * Work sent ahead can be taken back, unstarted, for a worker that fell idle (threads: the claim
+   * cells are shared memory). Without it, work sent ahead waits for its worker (processes, as in
+   * Python's call queue).
+   */
+  takeBack: boolean;
   maxTasksPerChild: number | undefined;
   initializer: ((...args: never[]) => unknown) | undefined;
   initargs: unknown[];
@@ -97,24 +109,34 @@ export interface SubmitOptions {
   transfer?: readonly Transferable[];
 }
 
+/** A task, or a chunk of map's items (one argument per call), or of starmap's argument lists. */
+export type UnitKind = "task" | "items" | "argLists";
+
 interface WorkItem {
   id: number;
   future: Future<unknown>;
   fn: (...args: never[]) => unknown;
   spec: FunctionSpec | undefined;
-  /** The arguments, or for a chunk the argument lists. */
+  /** The arguments; for a chunk, its items (map's) or argument lists (starmap's). */
   payload: unknown[];
-  chunk: boolean;
+  kind: UnitKind;
   transfer: readonly Transferable[] | undefined;
   signal: AbortSignal | undefined;
   slot: Slot | undefined;
   release: (() => void) | undefined;
+  /** Sent ahead: its claim cell in its worker's `claims`. */
+  cell: number | undefined;
+  /** Sent ahead and seen started by its worker: it stays there. */
+  started: boolean;
 }
 
 interface Slot {
   handle: WorkerHandle | undefined;
   ready: boolean;
   inflight: Map<number, WorkItem>;
+  /** Claim cells shared with the worker (`takeBack` pools), and the work holding each. */
+  claims: Int32Array | undefined;
+  cellHolders: (WorkItem | undefined)[];
   /** Work assigned while a flush is queued (process pools), sent by the flush. */
   outbox: WorkItem[];
   /** Function keys this worker has compiled. */
@@ -170,7 +192,7 @@ export class PoolCore {
   submit(
     fn: (...args: never[]) => unknown,
     payload: unknown[],
-    chunk: boolean,
+    kind: UnitKind,
     options: SubmitOptions | undefined,
   ): Future<unknown> {
     if (this.#broken) throw this.#policy.broken(this.#brokenMessage, this.#broken.cause);
@@ -189,11 +211,13 @@ export class PoolCore {
       fn,
       spec: undefined,
       payload,
-      chunk,
+      kind,
       transfer: options?.transfer,
       signal,
       slot: undefined,
       release: undefined,
+      cell: undefined,
+      started: false,
     };
     if (this.#ready && !this.#check(item)) return future;
     if (item.transfer && item.transfer.length > 0 && !this.#moveTransfers(item)) return future;
@@ -210,6 +234,10 @@ export class PoolCore {
       this.#closed = new Promise((resolve) => this.#resolveClosed = resolve);
       if (cancelFutures) {
         for (let i = this.#head; i < this.#queue.length; i++) this.#queue[i]!.future.cancel();
+        // And what waits, sent ahead, in a worker's queue, if its worker has not started it.
+        for (const slot of this.#slots) {
+          for (const item of slot.cellHolders) item?.future.cancel();
+        }
         this.#compact(true);
       }
       this.#maybeClose();
@@ -237,12 +265,10 @@ export class PoolCore {
     try {
       item.spec = functionSpec(item.fn, "fn", this.#registry);
       if (item.transfer) this.#checkTransfer(item.transfer);
-      if (item.chunk) {
-        for (let i = 0; i < item.payload.length; i++) {
-          assertCloneable(item.payload[i], this.#policy.transport, `args[${i}]`);
-        }
-      } else {
+      if (item.kind === "task") {
         assertCloneable(item.payload, this.#policy.transport, "args", item.transfer);
+      } else {
+        assertChunkCloneable(item.payload, item.kind, this.#policy.transport);
       }
       return true;
     } catch (error) {
@@ -359,9 +385,13 @@ export class PoolCore {
       const slot = this.#pickSlot(item);
       if (!slot) break;
       this.#queue[this.#head++] = undefined as never;
-      if (!item.future.setRunningOrNotifyCancel()) continue;
+      // Sent ahead to a busy worker that can be asked for it back, it stays PENDING until started.
+      const ahead = slot.claims !== undefined && slot.inflight.size > 0 &&
+        this.#holdCell(slot, item);
+      if (!ahead && !item.future.setRunningOrNotifyCancel()) continue;
       this.#send(slot, item);
     }
+    if (this.#head >= this.#queue.length && this.#policy.takeBack) this.#takeBackForIdle();
     this.#compact(false);
     this.#spawnIfNeeded();
     this.#maybeClose();
@@ -384,6 +414,75 @@ export class PoolCore {
     return starting ? undefined : best;
   }
 
+  // Nothing is queued and a worker is idle: give it work sent ahead to a busy worker that has not
+  // started it yet, so a long task cannot hold up the one queued behind it.
+  #takeBackForIdle(): void {
+    for (const idle of this.#slots) {
+      if (!idle.ready || idle.retiring || idle.expected || idle.inflight.size > 0) continue;
+      const taken = this.#takeBack();
+      if (!taken) return;
+      taken.future.setRunningOrNotifyCancel();
+      this.#send(idle, taken);
+    }
+  }
+
+  // Takes back one piece of work sent ahead and not started, if there is one.
+  #takeBack(): WorkItem | undefined {
+    for (const slot of this.#slots) {
+      if (!slot.claims || slot.expected) continue;
+      for (const item of slot.cellHolders) {
+        if (item && !item.started && this.#withdraw(slot, item)) return item;
+      }
+    }
+    return undefined;
+  }
+
+  // Takes `item`, sent ahead to `slot`, back from it, unless the worker has started it.
+  #withdraw(slot: Slot, item: WorkItem): boolean {
+    const tag = claimTag(item.id);
+    if (Atomics.compareExchange(slot.claims!, item.cell!, tag, 0) !== tag) {
+      item.started = true; // its worker won: it stays there
+      return false;
+    }
+    slot.cellHolders[item.cell!] = undefined;
+    item.cell = undefined;
+    const unsent = slot.outbox.indexOf(item);
+    if (unsent >= 0) slot.outbox.splice(unsent, 1);
+    this.#unassign(slot, item);
+    // The worker may have nothing left; settled once the caller (cancel(), a dispatch) is done.
+    queueMicrotask(() => {
+      this.#settleIdle(slot);
+      this.#dispatch();
+    });
+    return true;
+  }
+
+  // Work sent ahead gets a claim cell, if one is free (else it is sent as started, RUNNING), and
+  // stays PENDING while the cell says it is not started.
+  #holdCell(slot: Slot, item: WorkItem): boolean {
+    for (let cell = 0; cell < CLAIM_CELLS; cell++) {
+      if (slot.cellHolders[cell] !== undefined) continue;
+      if (item.future.cancelled()) return false; // skipped by the caller
+      const claims = slot.claims!;
+      slot.cellHolders[cell] = item;
+      item.cell = cell;
+      Atomics.store(claims, cell, claimTag(item.id));
+      item.future[kSentAhead]({
+        started: () => item.cell === cell && Atomics.load(claims, cell) === CLAIM_STARTED,
+        withdraw: () => item.cell === cell && this.#withdraw(slot, item),
+      });
+      return true;
+    }
+    return false;
+  }
+
+  #releaseCell(slot: Slot, item: WorkItem): void {
+    if (item.cell === undefined) return;
+    Atomics.store(slot.claims!, item.cell, 0);
+    slot.cellHolders[item.cell] = undefined;
+    item.cell = undefined;
+  }
+
   #hasAbortable(slot: Slot): boolean {
     for (const item of slot.inflight.values()) if (item.signal) return true;
     return false;
@@ -400,6 +499,7 @@ export class PoolCore {
     try {
       slot.handle!.postMessage(message, item.transfer);
     } catch (error) {
+      this.#releaseCell(slot, item);
       item.future.setException(
         describeCloneFailure(item.payload, this.#policy.transport, "args", error),
       );
@@ -418,10 +518,13 @@ export class PoolCore {
   ): { message: TaskMessage | ChunkMessage; key: string } {
     const spec = item.spec!;
     const key = spec.kind === "source" ? spec.id : `${spec.url}#${spec.name}`;
-    const message: TaskMessage | ChunkMessage = item.chunk
-      ? chunkMessage(item.id, key, item.payload as unknown[][])
-      : { t: "task", id: item.id, key, args: item.payload };
+    const message: TaskMessage | ChunkMessage = item.kind === "task"
+      ? { t: "task", id: item.id, key, args: item.payload }
+      : item.kind === "items"
+      ? { t: "chunk", id: item.id, key, items: item.payload }
+      : chunkMessage(item.id, key, item.payload as unknown[][]);
     if (!slot.known.has(key) && !sent?.has(key)) message.spec = spec;
+    if (item.cell !== undefined) message.c = item.cell;
     sent?.add(key);
     return { message, key };
   }
@@ -438,6 +541,7 @@ export class PoolCore {
 
   // `item` could not be sent after all.
   #unassign(slot: Slot, item: WorkItem): void {
+    this.#releaseCell(slot, item);
     slot.inflight.delete(item.id);
     item.slot = undefined;
     slot.started--;
@@ -511,6 +615,10 @@ export class PoolCore {
       handle: undefined,
       ready: false,
       inflight: new Map(),
+      claims: this.#policy.takeBack
+        ? new Int32Array(new SharedArrayBuffer(CLAIM_CELLS * Int32Array.BYTES_PER_ELEMENT))
+        : undefined,
+      cellHolders: [],
       outbox: [],
       known: new Set(),
       started: 0,
@@ -547,6 +655,7 @@ export class PoolCore {
           initargs: this.#policy.initargs,
         };
         if (this.#initializerSpec) init.initializer = this.#initializerSpec;
+        if (slot.claims) init.claims = slot.claims;
         slot.handle!.postMessage(init);
         return;
       }
@@ -564,6 +673,7 @@ export class PoolCore {
         const item = slot.inflight.get(message.id);
         if (!item) return; // aborted meanwhile
         slot.inflight.delete(message.id);
+        if (item.cell !== undefined) this.#releaseCell(slot, item);
         // Queued before the future settles, so the flush runs before its awaiters resume.
         if (this.#policy.prefetch > 0 && !this.#flushQueued) {
           this.#flushQueued = true;
@@ -697,7 +807,7 @@ export class PoolCore {
   }
 }
 
-// A chunk whose argument lists all have one argument (map's) travels as the arguments themselves.
+// A chunk whose argument lists all have one argument travels as the arguments themselves.
 function chunkMessage(id: number, key: string, argLists: unknown[][]): ChunkMessage {
   const items = new Array(argLists.length);
   for (let i = 0; i < argLists.length; i++) {

@@ -70,6 +70,11 @@ export interface InitMessage {
   transport: Transport;
   initializer?: FunctionSpec;
   initargs: unknown[];
+  /**
+   * Thread pools: the claim cells of work sent ahead (see {@linkcode claimTag}), shared with the
+   * host, which takes back work a worker has not started when another worker is idle.
+   */
+  claims?: Int32Array;
 }
 /**
  * Run one function. `key` names the function; `spec` is sent only the first time a worker sees
@@ -81,6 +86,8 @@ export interface TaskMessage {
   key: string;
   spec?: FunctionSpec;
   args: unknown[];
+  /** Sent ahead to a busy worker: its claim cell, which the worker must win before it starts. */
+  c?: number;
 }
 /**
  * Run one function over several argument lists, in order, stopping at the first failure. When
@@ -88,7 +95,7 @@ export interface TaskMessage {
  * send than as many one-element arrays.
  */
 export type ChunkMessage =
-  & { t: "chunk"; id: number; key: string; spec?: FunctionSpec }
+  & { t: "chunk"; id: number; key: string; spec?: FunctionSpec; c?: number }
   & ({ argLists: unknown[][]; items?: undefined } | { items: unknown[]; argLists?: undefined });
 /** Finish and exit. */
 export interface ExitMessage {
@@ -102,3 +109,15 @@ export type HostMessage =
   | ChunkMessage
   | ExitMessage
   | BatchMessage<HostMessage>;
+
+/**
+ * The value a claim cell holds while the work `id` sent ahead is neither started nor taken back.
+ * The worker starts it only if it swaps this for {@linkcode CLAIM_STARTED}; the host takes it back
+ * only if it swaps this for 0. Exactly one of the two wins.
+ */
+export function claimTag(id: number): number {
+  return (id % 0x3fffffff) + 1;
+}
+
+/** A claim cell's value once its worker has started the work. */
+export const CLAIM_STARTED = -1;

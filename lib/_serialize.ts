@@ -36,6 +36,27 @@ export function assertCloneable(
 }
 
 /**
+ * Throw a {@linkcode SerializationError} if a chunk's arguments cannot be sent: `items` holds one
+ * argument per call (map's), `argLists` an argument list per call (starmap's). The path names the
+ * call's place in the chunk, then the argument: `args[3][0]`.
+ *
+ * @param payload The chunk's items or argument lists.
+ * @param kind Which of the two `payload` is.
+ * @param transport The transport the chunk will be sent by.
+ */
+export function assertChunkCloneable(
+  payload: unknown[],
+  kind: "items" | "argLists",
+  transport: Transport,
+): void {
+  if (kind === "argLists") return assertCloneable(payload, transport, "args");
+  // One walk for the whole chunk (a list of primitives is one step); only on a failure, the calls
+  // one by one, for the path with the argument's place.
+  if (findUncloneable(payload, transport, "args") === undefined) return;
+  for (let i = 0; i < payload.length; i++) assertCloneable([payload[i]], transport, `args[${i}]`);
+}
+
+/**
  * Explain a failed `postMessage`/`send` of `value`: the offending part if inspection finds one,
  * else `value` itself (a proxy, typically), with the runtime's error as `cause` either way.
  *

@@ -9,8 +9,15 @@
 export const kOnDone: unique symbol = Symbol("@concurrent/futures.onDone");
 
 /**
- * Optional `executor[kSubmitChunk](fn, argLists)`: run `fn(...args)` for each entry of `argLists` as one
- * unit of work and return a future that finishes with a `ChunkOutcome`. `Executor.map()` uses it when
- * `chunksize > 1`.
+ * Optional `executor[kSubmitChunk](fn, args, spread)`: run `fn(item)` for each entry of `args` (with
+ * `spread`, `fn(...argList)`) as one unit of work and return a future that finishes with a
+ * `ChunkOutcome`. `Executor.map()` uses it when `chunksize > 1`.
  */
 export const kSubmitChunk: unique symbol = Symbol("@concurrent/futures.submitChunk");
+
+/**
+ * `future[kSentAhead](ahead)`: the call waits, sent ahead, in a busy worker's queue, and stays
+ * PENDING (cancellable) until the worker starts it. `ahead.started()` tells whether it has;
+ * `ahead.withdraw()` takes it back unstarted (false once started). `undefined` clears it.
+ */
+export const kSentAhead: unique symbol = Symbol("@concurrent/futures.sentAhead");

@@ -159,12 +159,17 @@ export abstract class Executor implements AsyncDisposable {
   abstract submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
 
   /**
-   * Optional, internal: runs `fn(...args)` for each of `argLists` as one unit of work; used by
-   * {@linkcode Executor.map} when `chunksize > 1`.
+   * Optional, internal: runs `fn(item)` for each of `args` (or, with `spread`, `fn(...argList)`
+   * for each argument list) as one unit of work; used by {@linkcode Executor.map} when
+   * `chunksize > 1`.
    *
    * @ignore
    */
-  [kSubmitChunk]?(fn: (...args: never[]) => unknown, argLists: unknown[][]): Future<ChunkOutcome>;
+  [kSubmitChunk]?(
+    fn: (...args: never[]) => unknown,
+    args: unknown[],
+    spread: boolean,
+  ): Future<ChunkOutcome>;
 
   /**
    * Calls `fn(item)` for every item through this executor and yields the results in input order.

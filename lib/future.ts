@@ -2,7 +2,7 @@
 // This module is runtime-neutral.
 
 import { deferred } from "./_deferred.ts";
-import { kOnDone } from "./_symbols.ts";
+import { kOnDone, kSentAhead } from "./_symbols.ts";
 import { checkTimeout, deadlineOf, onDeadline } from "./_timer.ts";
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
 
@@ -75,9 +75,12 @@ export class Future<T> implements PromiseLike<T> {
   // Settles (never rejects) when the future is done; shared by every wait without a timeout.
   #doneSignal: Promise<void> | undefined;
   #signalDone: (() => void) | undefined;
+  // Set by a pool while the call waits in a busy worker's queue: PENDING until the worker starts it.
+  #ahead: { started(): boolean; withdraw(): boolean } | undefined;
 
   /** The current state: `"PENDING"`, `"RUNNING"`, `"CANCELLED"` or `"FINISHED"`. */
   get state(): FutureState {
+    if (this.#ahead?.started()) this.#startedAhead();
     return this.#state;
   }
 
@@ -101,6 +104,8 @@ export class Future<T> implements PromiseLike<T> {
    */
   cancel(): boolean {
     if (this.#state === "CANCELLED") return true;
+    if (this.#ahead && !this.#ahead.withdraw()) this.#startedAhead();
+    this.#ahead = undefined;
     if (this.#state !== "PENDING") return false;
     this.#state = "CANCELLED";
     this.#complete();
@@ -122,7 +127,7 @@ export class Future<T> implements PromiseLike<T> {
    * @returns True in state RUNNING.
    */
   running(): boolean {
-    return this.#state === "RUNNING";
+    return this.state === "RUNNING";
   }
 
   /**
@@ -235,6 +240,7 @@ export class Future<T> implements PromiseLike<T> {
    * @throws {InvalidStateError} If the future is already running or finished.
    */
   setRunningOrNotifyCancel(): boolean {
+    this.#ahead = undefined;
     if (this.#state === "CANCELLED") return false;
     if (this.#state !== "PENDING") {
       throw new InvalidStateError(`Future in unexpected state: ${this.#state}`);
@@ -276,7 +282,7 @@ export class Future<T> implements PromiseLike<T> {
    * @returns A description such as `Future { state: "FINISHED", result: 42 }`.
    */
   toString(): string {
-    if (this.#state !== "FINISHED") return `Future { state: "${this.#state}" }`;
+    if (this.#state !== "FINISHED") return `Future { state: "${this.state}" }`;
     return this.#hasException
       ? `Future { state: "FINISHED", error: ${describe(this.#exception)} }`
       : `Future { state: "FINISHED", result: ${describe(this.#result)} }`;
@@ -285,6 +291,20 @@ export class Future<T> implements PromiseLike<T> {
   /** Node's and Bun's `util.inspect` (and Deno's console) show {@linkcode Future.toString}. */
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
+  }
+
+  /**
+   * Internal: for a pool, the call waits sent ahead in a busy worker's queue (or no longer does).
+   *
+   * @param ahead Whether the worker has started the call, and how to take it back unstarted.
+   */
+  [kSentAhead](ahead: { started(): boolean; withdraw(): boolean } | undefined): void {
+    this.#ahead = ahead;
+  }
+
+  #startedAhead(): void {
+    this.#ahead = undefined;
+    this.#state = "RUNNING";
   }
 
   /**
@@ -358,6 +378,7 @@ export class Future<T> implements PromiseLike<T> {
 
   // Wakes the internal listeners, then runs the callbacks; both lists are emptied.
   #complete(): void {
+    this.#ahead = undefined;
     const listeners = this.#listeners;
     this.#listeners = undefined;
     if (listeners !== undefined) { for (const listener of listeners) this.#call(listener); }

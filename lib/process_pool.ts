@@ -95,6 +95,7 @@ export class ProcessPoolExecutor extends Executor {
       ...common,
       transport: "v8",
       prefetch: 1,
+      takeBack: false,
       maxTasksPerChild,
       spawn: async (onMessage, onExit) => {
         const adapter = await runtimeAdapter();
@@ -130,7 +131,7 @@ export class ProcessPoolExecutor extends Executor {
    */
   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     checkFunction(fn);
-    return this.#core.submit(fn, args, false, undefined) as Future<Awaited<R>>;
+    return this.#core.submit(fn, args, "task", undefined) as Future<Awaited<R>>;
   }
 
   /**
@@ -159,7 +160,7 @@ export class ProcessPoolExecutor extends Executor {
     checkFunction(fn);
     if (!Array.isArray(args)) throw new TypeError("args must be an array");
     checkSubmitOptions(options);
-    return this.#core.submit(fn, args, false, options) as Future<Awaited<R>>;
+    return this.#core.submit(fn, args, "task", options) as Future<Awaited<R>>;
   }
 
   /**
@@ -213,8 +214,11 @@ export class ProcessPoolExecutor extends Executor {
   /** @internal Chunked map: one message for a whole chunk, each way. */
   override [kSubmitChunk](
     fn: (...args: never[]) => unknown,
-    argLists: unknown[][],
+    args: unknown[],
+    spread: boolean,
   ): Future<ChunkOutcome> {
-    return this.#core.submit(fn, argLists, true, undefined) as Future<ChunkOutcome>;
+    return this.#core.submit(fn, args, spread ? "argLists" : "items", undefined) as Future<
+      ChunkOutcome
+    >;
   }
 }

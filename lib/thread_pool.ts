@@ -83,7 +83,8 @@ export class ThreadPoolExecutor extends Executor {
     this.#core = new PoolCore({
       ...common,
       transport: "structured",
-      prefetch: 0,
+      prefetch: 1,
+      takeBack: typeof SharedArrayBuffer === "function",
       maxTasksPerChild: undefined,
       spawn: async (onMessage, onExit) => {
         const adapter = await runtimeAdapter();
@@ -127,7 +128,7 @@ export class ThreadPoolExecutor extends Executor {
    */
   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     checkFunction(fn);
-    return this.#core.submit(fn, args, false, undefined) as Future<Awaited<R>>;
+    return this.#core.submit(fn, args, "task", undefined) as Future<Awaited<R>>;
   }
 
   /**
@@ -155,7 +156,7 @@ export class ThreadPoolExecutor extends Executor {
     checkFunction(fn);
     if (!Array.isArray(args)) throw new TypeError("args must be an array");
     checkSubmitOptions(options);
-    return this.#core.submit(fn, args, false, options) as Future<Awaited<R>>;
+    return this.#core.submit(fn, args, "task", options) as Future<Awaited<R>>;
   }
 
   /**
@@ -169,8 +170,11 @@ export class ThreadPoolExecutor extends Executor {
   /** @internal Chunked map: one message for several items. */
   override [kSubmitChunk](
     fn: (...args: never[]) => unknown,
-    argLists: unknown[][],
+    args: unknown[],
+    spread: boolean,
   ): Future<ChunkOutcome> {
-    return this.#core.submit(fn, argLists, true, undefined) as Future<ChunkOutcome>;
+    return this.#core.submit(fn, args, spread ? "argLists" : "items", undefined) as Future<
+      ChunkOutcome
+    >;
   }
 }

@@ -70,8 +70,13 @@ export class InlineExecutor extends Executor {
     if (wait) { while (this.#tasks.size > 0) await Promise.all(this.#tasks); }
   }
 
-  #submitChunk(fn: (...args: unknown[]) => unknown, argLists: unknown[][]): Future<ChunkOutcome> {
+  #submitChunk(
+    fn: (...args: unknown[]) => unknown,
+    args: unknown[],
+    spread: boolean,
+  ): Future<ChunkOutcome> {
     if (this.#closed) throw new InvalidStateError("cannot schedule new futures after shutdown");
+    const argLists = spread ? args as unknown[][] : args.map((item) => [item]);
     this.chunks.push(argLists);
     const failure = this.#failChunk?.(argLists);
     return this.#start<ChunkOutcome>(async () => {

@@ -93,6 +93,92 @@ test("ThreadPoolExecutor: a queued future stays PENDING until a worker takes it"
   assert.equal(await blocker, "released");
 });
 
+test("ThreadPoolExecutor: a task sent ahead to a busy worker still cancels, and never runs", async () => {
+  await using pool = new ThreadPoolExecutor(1);
+  const gate = new Int32Array(new SharedArrayBuffer(8));
+  const blocker = pool.submit((g: Int32Array) => {
+    Atomics.wait(g, 0, 0, 5000);
+    return "released";
+  }, gate);
+  while (!blocker.running()) await new Promise((r) => setTimeout(r, 2));
+  const ahead = pool.submit((g: Int32Array) => Atomics.store(g, 1, 1), gate);
+  await new Promise((r) => setTimeout(r, 20)); // it reaches the worker's queue
+  assert.equal(ahead.state, "PENDING");
+  assert.equal(ahead.cancel(), true);
+  Atomics.store(gate, 0, 1);
+  Atomics.notify(gate, 0);
+  assert.equal(await blocker, "released");
+  assert.equal(await pool.submit(() => "after"), "after");
+  assert.equal(Atomics.load(gate, 1), 0, "the cancelled task never ran");
+});
+
+test("ThreadPoolExecutor: shutdown({ cancelFutures }) also cancels a task sent ahead, unstarted", async () => {
+  const pool = new ThreadPoolExecutor(1);
+  const gate = new Int32Array(new SharedArrayBuffer(8));
+  const blocker = pool.submit((g: Int32Array) => {
+    Atomics.wait(g, 0, 0, 5000);
+    return "released";
+  }, gate);
+  while (!blocker.running()) await new Promise((r) => setTimeout(r, 2));
+  const ahead = pool.submit((g: Int32Array) => Atomics.store(g, 1, 1), gate);
+  const closed = pool.shutdown({ cancelFutures: true });
+  assert.equal(ahead.cancelled(), true);
+  Atomics.store(gate, 0, 1);
+  Atomics.notify(gate, 0);
+  await closed;
+  assert.equal(await blocker, "released");
+  assert.equal(Atomics.load(gate, 1), 0, "the cancelled task never ran");
+});
+
+test("ThreadPoolExecutor: a task sent ahead turns RUNNING when its worker starts it", async () => {
+  await using pool = new ThreadPoolExecutor(1);
+  const gates = new Int32Array(new SharedArrayBuffer(8));
+  const wait = (g: Int32Array, i: number) => {
+    Atomics.wait(g, i, 0, 5000);
+    return i;
+  };
+  const first = pool.submit(wait, gates, 0);
+  while (!first.running()) await new Promise((r) => setTimeout(r, 2));
+  const second = pool.submit(wait, gates, 1);
+  assert.equal(second.state, "PENDING");
+  Atomics.store(gates, 0, 1);
+  Atomics.notify(gates, 0);
+  assert.equal(await first, 0);
+  while (!second.running()) await new Promise((r) => setTimeout(r, 2));
+  assert.equal(second.cancel(), false, "a started task cannot be cancelled");
+  Atomics.store(gates, 1, 1);
+  Atomics.notify(gates, 1);
+  assert.equal(await second, 1);
+});
+
+test("ThreadPoolExecutor: a worker that falls idle takes back work queued behind a long task", async () => {
+  await using pool = new ThreadPoolExecutor(2);
+  const gates = new Int32Array(new SharedArrayBuffer(8));
+  const hold = (g: Int32Array, i: number) => {
+    Atomics.wait(g, i, 0, 10_000);
+    return i;
+  };
+  const release = (i: number) => {
+    Atomics.store(gates, i, 1);
+    Atomics.notify(gates, i);
+  };
+  const long = pool.submit(hold, gates, 0);
+  const short = pool.submit(hold, gates, 1);
+  // Both workers are busy, so this one is sent ahead to one of them.
+  const behind = pool.submit(() => "ran");
+  try {
+    while (!long.running() || !short.running()) await new Promise((r) => setTimeout(r, 2));
+    release(1);
+    assert.equal(await short, 1);
+    // Whichever worker it was sent to, it runs now, while the long task still holds the other.
+    assert.equal(await behind.result({ timeout: 5000 }), "ran");
+    assert.equal(long.running(), true);
+  } finally {
+    release(0);
+  }
+  assert.equal(await long, 0);
+});
+
 test("ThreadPoolExecutor: uncloneable values inside a Map and Set are refused with their path", async () => {
   await using pool = new ThreadPoolExecutor(1);
   const error = await pool.submit((_m: unknown) => 1, new Map([["k", { f: () => 1 }]])).exception();

@@ -5,6 +5,8 @@
 import type { FunctionSpec } from "../lib/_function_source.ts";
 import {
   type ChunkMessage,
+  CLAIM_STARTED,
+  claimTag,
   type HostMessage,
   type InitMessage,
   PROTOCOL_VERSION,
@@ -31,6 +33,14 @@ export function serve(port: HostPort): void {
   // that has to wait (an async function, a module still loading) holds later tasks in `backlog`.
   const backlog: (TaskMessage | ChunkMessage)[] = [];
   let busy = false;
+  // Thread pools: work sent ahead runs only if this worker claims it before the host takes it
+  // back for an idle worker; taken back, it is dropped without a reply.
+  let claims: Int32Array | undefined;
+  const claim = (message: TaskMessage | ChunkMessage): boolean => {
+    if (message.c === undefined || claims === undefined) return true;
+    const tag = claimTag(message.id);
+    return Atomics.compareExchange(claims, message.c, tag, CLAIM_STARTED) === tag;
+  };
 
   const resolve = (key: string, spec: FunctionSpec | undefined): Callable | Promise<Callable> => {
     let fn = functions.get(key);
@@ -179,6 +189,7 @@ export function serve(port: HostPort): void {
   };
 
   const run = (message: TaskMessage | ChunkMessage): void => {
+    if (!claim(message)) return;
     const pending = message.t === "task" ? runTask(message) : runChunk(message);
     if (pending === undefined) return;
     busy = true;
@@ -191,6 +202,7 @@ export function serve(port: HostPort): void {
 
   const init = async (message: InitMessage) => {
     transport = message.transport;
+    claims = message.claims;
     if (message.v !== PROTOCOL_VERSION) {
       const error = new Error(`protocol version ${message.v} is not ${PROTOCOL_VERSION}`);
       port.post({ t: "init-error", error: encodeThrown(error, transport) });
