@@ -63,7 +63,7 @@ const LIBRARIES: Record<string, Library> = {
     pkg: "workerpool",
   },
   "raw-thread": {
-    label: "no library: worker_threads, 1 task in flight each",
+    label: "no library: worker_threads, 2 tasks in flight each",
     program: "bench/workloads/raw.mjs",
   },
   "raw-process": {

@@ -1,8 +1,7 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // The ceiling for tiny tasks: no library, just the runtime's own messaging with the in-flight
-// limits our pools keep. `raw-thread`: 2 worker_threads, one task each at a time (a thread pool's
-// queued future stays PENDING until a worker takes it). `raw-process`: 2 fork()ed children with
-// advanced serialization, one task running and one ahead each (the process pool's prefetch).
+// limits our pools keep: one task running and one sent ahead per worker. `raw-thread`: 2
+// worker_threads. `raw-process`: 2 fork()ed children with advanced serialization.
 // Runs on Node, Deno and Bun.
 //
 //   <runtime> bench/workloads/raw.mjs '{"workload":"threads-tiny","library":"raw-thread",...}'
@@ -31,7 +30,7 @@ function start() {
         close: () => void worker.terminate(),
       };
     });
-    return { inflight: 1, endpoints };
+    return { inflight: 2, endpoints };
   }
   if (p.library === "raw-process") {
     const path = fileURLToPath(ENDPOINT);
