@@ -54,6 +54,8 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
   #deadline: number;
   #sync: Iterator<unknown> | undefined;
   #read: Read | undefined; // reads the sync input
+  #array: unknown[] | undefined; // the sync input, when it is a plain array (see isPlainArray)
+  #arrayNext = 0;
   #async: AsyncIterator<unknown> | undefined;
   #sourceDone = false;
   #index = 0; // position of the next input item
@@ -82,8 +84,8 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
     }
     if (typeof (source as Partial<Iterable<unknown>>)[Symbol.iterator] === "function") {
       if (isPlainArray(source)) {
-        let i = 0;
-        this.#read = () => i < source.length ? source[i++] : END;
+        this.#array = source;
+        this.#read = () => this.#arrayNext < source.length ? source[this.#arrayNext++] : END;
       } else {
         const iterator = this.#sync = (source as Iterable<unknown>)[Symbol.iterator]();
         this.#read = () => {
@@ -205,6 +207,10 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
   #readSync(limit: number): void {
     const read = this.#read!;
     for (let n = 0; n < limit && !this.#sourceDone; n++) {
+      if (this.#array && !this.#s.spread) {
+        this.#sliceArray(this.#array);
+        continue;
+      }
       const batch: unknown[] = [];
       let failure: { value: unknown } | undefined;
       const size = this.#unitSize;
@@ -214,6 +220,24 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
       this.#submitUnit(batch, failure);
     }
     this.#maybeUnlisten();
+  }
+
+  // Submits the next unit of a plain array, read as #take would read it item by item (holes read
+  // as undefined; a throwing index getter fails at its position).
+  #sliceArray(array: unknown[]): void {
+    const batch: unknown[] = [];
+    const size = this.#unitSize;
+    let failure: { value: unknown } | undefined;
+    try {
+      while (batch.length < size && this.#arrayNext < array.length) {
+        batch.push(array[this.#arrayNext++]);
+      }
+    } catch (error) {
+      failure = { value: error };
+    }
+    this.#index += batch.length;
+    if (failure || batch.length < size) this.#sourceDone = true;
+    this.#submitUnit(batch, failure);
   }
 
   // A later sync read (buffersize mode): a submit error is reported at its position.

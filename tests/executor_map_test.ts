@@ -278,6 +278,34 @@ describe("Executor.map() chunks", () => {
     assert.deepEqual(await drain(results), { values: [2, 4, 6, 8, 10] });
   });
 
+  test("Executor.map() reads an array's holes as undefined and an index getter's error at its position", async () => {
+    await using executor = new InlineExecutor({ chunks: true });
+    // deno-lint-ignore no-sparse-arrays
+    const holey = [1, , 3];
+    assert.deepEqual(await drain(executor.map((x) => x ?? "hole", holey, { chunksize: 2 })), {
+      values: [1, "hole", 3],
+    });
+    const boom = new Error("index 3");
+    const items = [1, 2, 3, 4, 5];
+    Object.defineProperty(items, 3, {
+      get() {
+        throw boom;
+      },
+    });
+    const results = executor.map(double, items, { chunksize: 2 });
+    assert.deepEqual(executor.chunks.slice(-2).map((c) => c.flat()), [[1, 2], [3]]);
+    assert.deepEqual(await drain(results), { values: [2, 4, 6], error: boom });
+  });
+
+  test("Executor.map() with buffersize reads an array as it goes, as its iterator would", async () => {
+    await using executor = new InlineExecutor({ chunks: true });
+    const items = [1, 2, 3, 4];
+    const results = executor.map(double, items, { chunksize: 2, buffersize: 1 });
+    assert.equal(executor.chunks.length, 1);
+    items.push(5); // read later, as the array iterator would
+    assert.deepEqual(await drain(results), { values: [2, 4, 6, 8, 10] });
+  });
+
   test("Executor.starmap() sends argument lists in chunks", async () => {
     await using executor = new InlineExecutor({ chunks: true });
     const results = executor.starmap((a: number, b: number) => a * b, [[1, 2], [3, 4], [5, 6]], {
