@@ -77,36 +77,42 @@ test("ThreadPoolExecutor: a SharedArrayBuffer is shared with the worker", async 
   assert.equal(shared[0], 42);
 });
 
-test("ThreadPoolExecutor: a queued future stays PENDING until a worker takes it", async () => {
-  await using pool = new ThreadPoolExecutor(1);
-  const gate = new Int32Array(new SharedArrayBuffer(4));
-  const blocker = pool.submit((g: Int32Array) => {
-    Atomics.wait(g, 0, 0, 5000);
-    return "released";
-  }, gate);
-  const queued = pool.submit(() => "second");
-  while (!blocker.running()) await new Promise((r) => setTimeout(r, 2));
-  assert.equal(queued.state, "PENDING");
-  assert.equal(queued.cancel(), true);
-  Atomics.store(gate, 0, 1);
-  Atomics.notify(gate, 0);
-  assert.equal(await blocker, "released");
-});
-
-test("ThreadPoolExecutor: a task sent ahead to a busy worker still cancels, and never runs", async () => {
-  await using pool = new ThreadPoolExecutor(1);
+/**
+ * Holds the worker of a one-worker pool with a running task until `release()`. `gate[1]` is left
+ * for the test (0 until a task writes it).
+ */
+async function holdWorker(pool: ThreadPoolExecutor) {
   const gate = new Int32Array(new SharedArrayBuffer(8));
   const blocker = pool.submit((g: Int32Array) => {
     Atomics.wait(g, 0, 0, 5000);
     return "released";
   }, gate);
   while (!blocker.running()) await new Promise((r) => setTimeout(r, 2));
+  const release = () => {
+    Atomics.store(gate, 0, 1);
+    Atomics.notify(gate, 0);
+  };
+  return { gate, blocker, release };
+}
+
+test("ThreadPoolExecutor: a queued future stays PENDING until a worker takes it", async () => {
+  await using pool = new ThreadPoolExecutor(1);
+  const { blocker, release } = await holdWorker(pool);
+  const queued = pool.submit(() => "second");
+  assert.equal(queued.state, "PENDING");
+  assert.equal(queued.cancel(), true);
+  release();
+  assert.equal(await blocker, "released");
+});
+
+test("ThreadPoolExecutor: a task sent ahead to a busy worker still cancels, and never runs", async () => {
+  await using pool = new ThreadPoolExecutor(1);
+  const { gate, blocker, release } = await holdWorker(pool);
   const ahead = pool.submit((g: Int32Array) => Atomics.store(g, 1, 1), gate);
   await new Promise((r) => setTimeout(r, 20)); // it reaches the worker's queue
   assert.equal(ahead.state, "PENDING");
   assert.equal(ahead.cancel(), true);
-  Atomics.store(gate, 0, 1);
-  Atomics.notify(gate, 0);
+  release();
   assert.equal(await blocker, "released");
   assert.equal(await pool.submit(() => "after"), "after");
   assert.equal(Atomics.load(gate, 1), 0, "the cancelled task never ran");
@@ -114,56 +120,50 @@ test("ThreadPoolExecutor: a task sent ahead to a busy worker still cancels, and 
 
 test("ThreadPoolExecutor: shutdown({ cancelFutures }) also cancels a task sent ahead, unstarted", async () => {
   const pool = new ThreadPoolExecutor(1);
-  const gate = new Int32Array(new SharedArrayBuffer(8));
-  const blocker = pool.submit((g: Int32Array) => {
-    Atomics.wait(g, 0, 0, 5000);
-    return "released";
-  }, gate);
-  while (!blocker.running()) await new Promise((r) => setTimeout(r, 2));
+  const { gate, blocker, release } = await holdWorker(pool);
   const ahead = pool.submit((g: Int32Array) => Atomics.store(g, 1, 1), gate);
   const closed = pool.shutdown({ cancelFutures: true });
   assert.equal(ahead.cancelled(), true);
-  Atomics.store(gate, 0, 1);
-  Atomics.notify(gate, 0);
+  release();
   await closed;
   assert.equal(await blocker, "released");
   assert.equal(Atomics.load(gate, 1), 0, "the cancelled task never ran");
 });
 
-test("ThreadPoolExecutor: a task sent ahead turns RUNNING when its worker starts it", async () => {
-  await using pool = new ThreadPoolExecutor(1);
-  const gates = new Int32Array(new SharedArrayBuffer(8));
-  const wait = (g: Int32Array, i: number) => {
-    Atomics.wait(g, i, 0, 5000);
-    return i;
-  };
-  const first = pool.submit(wait, gates, 0);
-  while (!first.running()) await new Promise((r) => setTimeout(r, 2));
-  const second = pool.submit(wait, gates, 1);
-  assert.equal(second.state, "PENDING");
-  Atomics.store(gates, 0, 1);
-  Atomics.notify(gates, 0);
-  assert.equal(await first, 0);
-  while (!second.running()) await new Promise((r) => setTimeout(r, 2));
-  assert.equal(second.cancel(), false, "a started task cannot be cancelled");
-  Atomics.store(gates, 1, 1);
-  Atomics.notify(gates, 1);
-  assert.equal(await second, 1);
-});
-
-test("ThreadPoolExecutor: a worker that falls idle takes back work queued behind a long task", async () => {
-  await using pool = new ThreadPoolExecutor(2);
-  const gates = new Int32Array(new SharedArrayBuffer(8));
+// Gates for tasks that wait until their cell is released.
+function gates() {
+  const cells = new Int32Array(new SharedArrayBuffer(8));
   const hold = (g: Int32Array, i: number) => {
     Atomics.wait(g, i, 0, 10_000);
     return i;
   };
   const release = (i: number) => {
-    Atomics.store(gates, i, 1);
-    Atomics.notify(gates, i);
+    Atomics.store(cells, i, 1);
+    Atomics.notify(cells, i);
   };
-  const long = pool.submit(hold, gates, 0);
-  const short = pool.submit(hold, gates, 1);
+  return { cells, hold, release };
+}
+
+test("ThreadPoolExecutor: a task sent ahead turns RUNNING when its worker starts it", async () => {
+  await using pool = new ThreadPoolExecutor(1);
+  const { cells, hold, release } = gates();
+  const first = pool.submit(hold, cells, 0);
+  while (!first.running()) await new Promise((r) => setTimeout(r, 2));
+  const second = pool.submit(hold, cells, 1);
+  assert.equal(second.state, "PENDING");
+  release(0);
+  assert.equal(await first, 0);
+  while (!second.running()) await new Promise((r) => setTimeout(r, 2));
+  assert.equal(second.cancel(), false, "a started task cannot be cancelled");
+  release(1);
+  assert.equal(await second, 1);
+});
+
+test("ThreadPoolExecutor: a worker that falls idle takes back work queued behind a long task", async () => {
+  await using pool = new ThreadPoolExecutor(2);
+  const { cells, hold, release } = gates();
+  const long = pool.submit(hold, cells, 0);
+  const short = pool.submit(hold, cells, 1);
   // Both workers are busy, so this one is sent ahead to one of them.
   const behind = pool.submit(() => "ran");
   try {
