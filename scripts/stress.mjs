@@ -1,7 +1,8 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // `npm run test:stress`: the reliability tests at full size on Deno, Bun and Node 24 (which runs the
 // TypeScript source directly). Sizes are the issue's: 100 crash-storm trials per pool, 100,000
-// tasks for loss/duplicates, 1,000 fuzz cases per pool, a 1,000,000-task soak with the RSS bound.
+// tasks for loss/duplicates, 1,000 fuzz cases per pool, a 1,000,000-task soak with the RSS bound,
+// 20 SIGKILLed parents with children in random states.
 // Ends with `N passed, N failed`.
 
 import { spawnSync } from "node:child_process";
@@ -18,6 +19,7 @@ const env = {
   RELIABILITY_TASKS: process.env.RELIABILITY_TASKS ?? "100000",
   RELIABILITY_CASES: process.env.RELIABILITY_CASES ?? "1000",
   RELIABILITY_SOAK: process.env.RELIABILITY_SOAK ?? "1000000",
+  RELIABILITY_ORPHANS: process.env.RELIABILITY_ORPHANS ?? "20",
 };
 delete env.FORCE_COLOR;
 

@@ -1,7 +1,7 @@
 // Helpers for tests that run a script in a separate process of the current runtime.
 
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 
 /** The command that runs `script` on the runtime running the tests. */
@@ -62,5 +62,21 @@ export function alive(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return true; // no procfs: trust kill(0)
+  }
+}
+
+/** The pids of this process's direct children: from procfs on Linux, else from `pgrep -P`. */
+export function childPids(): number[] {
+  const found = new Set<number>();
+  try {
+    // A child is listed under the thread that started it.
+    for (const task of readdirSync(`/proc/${process.pid}/task`)) {
+      const text = readFileSync(`/proc/${process.pid}/task/${task}/children`, "utf8");
+      for (const pid of text.split(" ").filter(Boolean)) found.add(Number(pid));
+    }
+    return [...found];
+  } catch {
+    const run = spawnSync("pgrep", ["-P", String(process.pid)], { encoding: "utf8" });
+    return (run.stdout ?? "").split("\n").filter(Boolean).map(Number);
   }
 }

@@ -17,6 +17,12 @@ export function gate<T = void>(): Gate<T> {
   return { promise, open };
 }
 
+/** A small deterministic generator of numbers in [0, 1), so a failing trial can be replayed. */
+export function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+}
+
 /** Resolves after `ms` milliseconds (a macrotask). */
 export function sleep(ms = 0): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,4 +4,4 @@
 import { processHostPort } from "../lib/runtime/host_port.ts";
 import { serve } from "./_run_task.ts";
 
-serve(processHostPort());
+serve(await processHostPort());

@@ -3,6 +3,7 @@
 // when a process pool starts its first child (worker threads live in _node_thread.ts).
 
 import { type ChildProcess, fork, spawn } from "node:child_process";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { ExitInfo, ProcessSpawnOptions, WorkerHandle } from "./types.ts";
 
@@ -21,9 +22,11 @@ export function spawnNodeChild(
 ): WorkerHandle {
   const entry = url.protocol === "file:" ? fileURLToPath(url) : url.href;
   const stdio: ["pipe", "inherit", "inherit", "ipc"] = ["pipe", "inherit", "inherit", "ipc"];
+  // Our pid, the child's first argument: how it tells that we are gone (see processHostPort()).
+  const parent = String(process.pid);
   const child: ChildProcess = how.command === undefined
-    ? fork(entry, [], { execArgv: [...how.args], serialization: "advanced", stdio })
-    : spawn(how.command, [...how.args, entry], { serialization: "advanced", stdio });
+    ? fork(entry, [parent], { execArgv: [...how.args], serialization: "advanced", stdio })
+    : spawn(how.command, [...how.args, entry, parent], { serialization: "advanced", stdio });
   let lastError: unknown;
   let ended = false;
   const end = (code: number | null, signal: string | null) => {

@@ -92,23 +92,32 @@ function webWorkerPort(): HostPort {
 const PARENT_POLL_MS = 500;
 
 /**
- * The port of a child process: Node-style IPC. The child also exits as soon as its parent is gone:
- * on IPC disconnect, on the end of stdin, or when its parent pid changes.
+ * The port of a child process: Node-style IPC. The child exits as soon as its parent is gone,
+ * however it died, even while a task keeps its main thread busy: on IPC disconnect, on the end of
+ * stdin, or when its parent pid changes, which a watchdog thread checks (see
+ * {@linkcode startWatchdog}). The parent passes its pid as the first argument, so a child whose
+ * parent died while it was starting leaves at once.
+ *
+ * @returns The port, once the watchdog has been started.
+ * @throws {Error} If this process was not started with an IPC channel.
  */
-export function processHostPort(): HostPort {
+export async function processHostPort(): Promise<HostPort> {
   const send = process.send?.bind(process);
   if (!send) throw new Error("the process worker must be started by a ProcessPoolExecutor");
-  const parent = process.ppid;
+  const parent = Number(process.argv[2]) || process.ppid;
   const leave = () => process.exit(0);
+  if (process.ppid !== parent || process.connected === false) leave();
   process.on("disconnect", leave);
+  // A result sent just after the parent died: Node reports EPIPE, Deno a closed channel, both as
+  // an "error" event that would otherwise end this process with a stack trace.
+  process.on("error", (error) => {
+    if (process.connected === false || channelGone(error)) leave();
+    throw error;
+  });
   process.stdin.on("end", leave);
   process.stdin.on("error", leave);
   process.stdin.resume();
-  const poll = setInterval(() => {
-    if (process.ppid !== parent) leave();
-  }, PARENT_POLL_MS);
-  // deno-lint-ignore no-explicit-any
-  (poll as any).unref?.();
+  await startWatchdog(parent, leave);
   return {
     post: (message) => {
       send(message);
@@ -116,4 +125,68 @@ export function processHostPort(): HostPort {
     listen: (onMessage) => process.on("message", onMessage),
     exit: (code) => process.exit(code),
   };
+}
+
+const CHANNEL_GONE = ["EPIPE", "ECONNRESET", "ERR_IPC_CHANNEL_CLOSED"];
+
+function channelGone(error: unknown): boolean {
+  return CHANNEL_GONE.includes(String((error as { code?: unknown } | null)?.code));
+}
+
+// The watchdog's source: inline, so it needs no module file and no permission. (`require` works
+// in an eval worker on Node, Bun and Deno; a process may signal itself without `--allow-run`.)
+// It checks as soon as it runs too: under load a thread can take a second to start.
+const NODE_WATCHDOG = `const { workerData } = require("node:worker_threads");
+const process = require("node:process");
+const check = () => {
+  if (process.ppid !== workerData.parent) process.kill(process.pid, "SIGKILL");
+};
+check();
+setInterval(check, workerData.every);`;
+const denoWatchdog = (parent: number) =>
+  `const check = () => { if (Deno.ppid !== ${parent}) Deno.kill(Deno.pid, "SIGKILL"); };
+check();
+setInterval(check, ${PARENT_POLL_MS});`;
+
+/**
+ * Watch the parent from a thread of its own: a task that never yields (CPU work) keeps the main
+ * thread from seeing its parent die, so the watchdog thread ends the whole process then, with
+ * SIGKILL. It is silent, and every other exit still goes through the main thread. Should it fail
+ * to start, the main thread polls instead, which covers all but the busy case.
+ *
+ * On Node and Bun it is an unref'd `worker_threads` Worker. On Deno it is a web Worker from a
+ * `data:` URL, which blocks the main thread half as long while it starts as a `worker_threads`
+ * one does (Deno's constructor waits for the thread to boot); it cannot be unref'd, but a child
+ * never ends by running out of work anyway (its stdin and IPC channel stay open): every exit is
+ * `process.exit()` or a signal.
+ */
+async function startWatchdog(parent: number, leave: () => void): Promise<void> {
+  const poll = () => {
+    const timer = setInterval(() => process.ppid !== parent && leave(), PARENT_POLL_MS);
+    // deno-lint-ignore no-explicit-any
+    (timer as any).unref?.();
+  };
+  try {
+    // deno-lint-ignore no-explicit-any
+    const g = globalThis as any;
+    if (g.Deno?.version?.deno) {
+      const url = `data:text/javascript,${encodeURIComponent(denoWatchdog(parent))}`;
+      const watchdog = new g.Worker(url, { type: "module", name: "watchdog" });
+      watchdog.onerror = (event: Event) => {
+        event.preventDefault();
+        poll();
+      };
+      return;
+    }
+    const { Worker } = await import("node:worker_threads");
+    const watchdog = new Worker(NODE_WATCHDOG, {
+      eval: true,
+      workerData: { parent, every: PARENT_POLL_MS },
+      execArgv: [], // no loader or preload of the child's: the source is plain JavaScript
+    });
+    watchdog.unref();
+    watchdog.on("error", poll);
+  } catch {
+    poll();
+  }
 }

@@ -6,15 +6,10 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { BrokenExecutor, ProcessPoolExecutor, ThreadPoolExecutor } from "../../mod.ts";
 import type { Future } from "../../mod.ts";
+import { random } from "../_helpers.ts";
 
 const TRIALS = Number(process.env.RELIABILITY_TRIALS ?? 10);
 const SETTLE_MS = 1000;
-
-// A small deterministic generator, so a failing trial can be replayed.
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-}
 
 async function settledWithin(futures: Future<unknown>[], ms: number): Promise<number> {
   const started = Date.now();
