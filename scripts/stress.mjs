@@ -1,8 +1,8 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // `npm run test:stress`: the reliability tests at full size on Deno, Bun and Node 24 (which runs the
 // TypeScript source directly). Sizes are the issue's: 100 crash-storm trials per pool, 100,000
-// tasks for loss/duplicates, 1,000 fuzz cases per pool, a 1,000,000-task soak with the RSS bound,
-// 20 SIGKILLed parents with children in random states.
+// tasks for loss/duplicates, 1,000 fuzz cases per pool, a 1,000,000-task soak per pool with
+// the RSS bound, 20 SIGKILLed parents with children in random states.
 // Ends with `N passed, N failed`.
 
 import { spawnSync } from "node:child_process";
