@@ -397,8 +397,8 @@ export class PoolCore {
     this.#maybeClose();
   }
 
-  // An idle worker first; else a busy one that may take work ahead, if the item allows it and
-  // no worker is about to start (that one will take it sooner).
+  // An idle worker first; else a busy one that may take work ahead, if the item allows it, the
+  // pool cannot grow and no worker is about to start (a new or starting worker takes it sooner).
   #pickSlot(item: WorkItem): Slot | undefined {
     let best: Slot | undefined;
     let starting = false;
@@ -411,7 +411,7 @@ export class PoolCore {
       if (this.#hasAbortable(slot)) continue;
       if (!best || load < best.inflight.size) best = slot;
     }
-    return starting ? undefined : best;
+    return starting || this.#slots.size < this.#policy.maxWorkers ? undefined : best;
   }
 
   // Nothing is queued and a worker is idle: give it work sent ahead to a busy worker that has not

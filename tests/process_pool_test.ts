@@ -138,6 +138,18 @@ test("ProcessPoolExecutor.killWorkers(): running futures break, queued ones are 
   assert.throws(() => pool.submit(() => 1));
 });
 
+test("ProcessPoolExecutor: a task starts a new child rather than wait behind a busy one", async () => {
+  const pool = new ProcessPoolExecutor(2);
+  try {
+    await pool.submit(() => 0); // one child so far
+    const stuck = pool.submit(() => new Promise(() => {}));
+    while (!stuck.running()) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(await pool.submit(() => "second").result({ timeout: 10_000 }), "second");
+  } finally {
+    await pool.killWorkers();
+  }
+});
+
 test("ProcessPoolExecutor.terminateWorkers() ends the children with SIGTERM", async () => {
   const pool = new ProcessPoolExecutor({ maxWorkers: 2, modules: [TASKS] });
   const { pid } = await import(TASKS.href);

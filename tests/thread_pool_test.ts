@@ -179,6 +179,38 @@ test("ThreadPoolExecutor: a worker that falls idle takes back work queued behind
   assert.equal(await long, 0);
 });
 
+test("ThreadPoolExecutor: a task starts a new worker rather than wait behind a busy one", async () => {
+  await using pool = new ThreadPoolExecutor(2);
+  const { cells, hold, release } = gates();
+  await pool.submit(() => 0); // one worker so far
+  const held = pool.submit(hold, cells, 0);
+  try {
+    while (!held.running()) await new Promise((r) => setTimeout(r, 2));
+    assert.equal(await pool.submit(() => "second").result({ timeout: 5000 }), "second");
+  } finally {
+    release(0);
+  }
+  assert.equal(await held, 0);
+});
+
+test("ThreadPoolExecutor: a function first sent with work that was taken back still runs on that worker later", async () => {
+  await using pool = new ThreadPoolExecutor(2);
+  const { cells, hold, release } = gates();
+  await pool.submit(() => 0); // one worker so far: the first of the Set
+  const long = pool.submit(hold, cells, 0); // on the first worker
+  const short = pool.submit(hold, cells, 1); // on the second, once it has started
+  while (!long.running() || !short.running()) await new Promise((r) => setTimeout(r, 2));
+  const fresh = (x: number) => x * 3; // never sent before: its source goes with this task
+  const behind = pool.submit(fresh, 1); // sent ahead to the first worker, behind `long`
+  release(1);
+  assert.equal(await short, 1);
+  assert.equal(await behind, 3); // taken back by the second worker
+  release(0);
+  assert.equal(await long, 0);
+  // The first worker is idle and first in line: it runs `fresh` by key, having seen its source.
+  assert.deepEqual(await Promise.all([pool.submit(fresh, 2), pool.submit(fresh, 3)]), [6, 9]);
+});
+
 test("ThreadPoolExecutor: uncloneable values inside a Map and Set are refused with their path", async () => {
   await using pool = new ThreadPoolExecutor(1);
   const error = await pool.submit((_m: unknown) => 1, new Map([["k", { f: () => 1 }]])).exception();

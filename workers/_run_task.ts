@@ -42,9 +42,14 @@ export function serve(port: HostPort): void {
     return Atomics.compareExchange(claims, message.c, tag, CLAIM_STARTED) === tag;
   };
 
+  // Functions whose spec came with work the host took back before it started: the host counts
+  // them as sent, so later work names them by key only.
+  const unclaimed = new Map<string, FunctionSpec>();
   const resolve = (key: string, spec: FunctionSpec | undefined): Callable | Promise<Callable> => {
     let fn = functions.get(key);
     if (fn === undefined) {
+      spec ??= unclaimed.get(key);
+      unclaimed.delete(key);
       if (spec === undefined) throw new Error(`protocol error: unknown function ${key}`);
       fn = load(spec);
       functions.set(key, fn);
@@ -189,7 +194,10 @@ export function serve(port: HostPort): void {
   };
 
   const run = (message: TaskMessage | ChunkMessage): void => {
-    if (!claim(message)) return;
+    if (!claim(message)) {
+      if (message.spec && !functions.has(message.key)) unclaimed.set(message.key, message.spec);
+      return;
+    }
     const pending = message.t === "task" ? runTask(message) : runChunk(message);
     if (pending === undefined) return;
     busy = true;
