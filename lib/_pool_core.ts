@@ -253,6 +253,9 @@ export class PoolCore {
     void this.shutdown(false, true);
     for (const slot of this.#slots) {
       slot.outbox = []; // held, not sent: it breaks with the rest of what the worker held
+      // Ref'd until its exit is seen (an idle worker is not), or the program could end first,
+      // with this promise pending.
+      this.#setBusy(slot, true);
       slot.handle?.terminate(signal);
     }
     await this.shutdown(true, false); // the same close, now awaited
