@@ -104,6 +104,12 @@ interface Workload {
   digits: number;
 }
 
+// The extra columns of both CPU-speedup workloads.
+const CPU_DETAILS: Workload["details"] = [
+  { key: "inlineMs", label: "inline ms", digits: 1 },
+  { key: "poolMs", label: "pool ms", digits: 1 },
+];
+
 const WORKLOADS: Workload[] = [
   {
     id: "threads-tiny",
@@ -176,10 +182,7 @@ const WORKLOADS: Workload[] = [
     higherIsBetter: true,
     params: { full: { tasks: 8, n: 27, rounds: 5 }, quick: { tasks: 8, n: 27, rounds: 3 } },
     reference: "python-fork",
-    details: [
-      { key: "inlineMs", label: "inline ms", digits: 1 },
-      { key: "poolMs", label: "pool ms", digits: 1 },
-    ],
+    details: CPU_DETAILS,
     contestants: [
       ["ours-thread", JS],
       ["ours-process", JS],
@@ -201,10 +204,7 @@ const WORKLOADS: Workload[] = [
     params: { full: { tasks: 8, n: 32, rounds: 3 }, quick: { tasks: 8, n: 32, rounds: 2 } },
     pythonParams: { n: 27 },
     reference: "python-fork",
-    details: [
-      { key: "inlineMs", label: "inline ms", digits: 1 },
-      { key: "poolMs", label: "pool ms", digits: 1 },
-    ],
+    details: CPU_DETAILS,
     contestants: [
       ["ours-thread", JS],
       ["ours-process", JS],

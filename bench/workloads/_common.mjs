@@ -71,6 +71,20 @@ export function report(result) {
   process.stdout.write(`BENCH_RESULT ${line}\n`, () => process.exit(0));
 }
 
+/**
+ * Run the workload `p.workload` of a program's table and report its result. `threads-tiny` and
+ * `processes-tiny` run the table's `tiny`, `cpu-equal` its `cpu` (with other parameters).
+ *
+ * @param {Record<string, () => Promise<Record<string, unknown>>>} workloads The program's workloads.
+ * @param {Record<string, unknown>} p The parameters, from {@linkcode params}.
+ */
+export async function runWorkload(workloads, p) {
+  const aliases = { "threads-tiny": "tiny", "processes-tiny": "tiny", "cpu-equal": "cpu" };
+  const run = workloads[p.workload] ?? workloads[aliases[p.workload]];
+  if (!run) throw new Error(`unknown workload ${p.workload}`);
+  report(await run());
+}
+
 /** The tiny task. Every library runs this same body. */
 export const inc = (x) => x + 1;
 

@@ -13,7 +13,7 @@ import {
   now,
   params,
   payloadRounds,
-  report,
+  runWorkload,
 } from "./_common.mjs";
 
 const p = params();
@@ -147,10 +147,4 @@ const workloads = {
     return result;
   },
 };
-workloads["threads-tiny"] = workloads.tiny;
-workloads["processes-tiny"] = workloads.tiny;
-workloads["cpu-equal"] = workloads.cpu;
-
-const run = workloads[p.workload];
-if (!run) throw new Error(`unknown workload ${p.workload}`);
-report(await run());
+await runWorkload(workloads, p);

@@ -12,11 +12,12 @@ import {
   expect,
   fib,
   inc,
+  median,
   now,
   params,
   payloadRounds,
-  report,
   runtimeInfo,
+  runWorkload,
 } from "./_common.mjs";
 
 const p = params();
@@ -77,7 +78,7 @@ const workloads = {
     }
     const cpuMs = (cpuTime() - cpu) / p.rounds;
     await pool.shutdown();
-    const ms = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+    const ms = median(times);
     return { value: p.items / (ms / 1000), ms, cpuMs };
   },
 
@@ -114,10 +115,4 @@ const workloads = {
     return result;
   },
 };
-workloads["threads-tiny"] = workloads.tiny;
-workloads["processes-tiny"] = workloads.tiny;
-workloads["cpu-equal"] = workloads.cpu;
-
-const run = workloads[p.workload];
-if (!run) throw new Error(`unknown workload ${p.workload}`);
-report(await run());
+await runWorkload(workloads, p);
