@@ -26,14 +26,14 @@ import { type BrokenExecutor, InvalidStateError } from "./errors.ts";
 import type { ExitInfo, WorkerHandle } from "./runtime/types.ts";
 import { kOnDone, kSentAhead } from "./_symbols.ts";
 
-// Claim cells per worker: enough for the work it runs and the work sent ahead of it.
-const CLAIM_CELLS = 4;
-
 /** What differs between the thread pool and the process pool. */
 export interface PoolPolicy {
   transport: Transport;
   maxWorkers: number;
-  /** Tasks sent to a busy worker ahead of time (like the process pool's call queue). */
+  /**
+   * Tasks sent to a busy worker ahead of time (like the process pool's call queue). With
+   * `takeBack`, each worker gets a claim cell per task it may hold: `prefetch + 1`.
+   */
   prefetch: number;
   /**
    * Work sent ahead can be taken back, unstarted, for a worker that fell idle (threads: the claim
@@ -463,7 +463,7 @@ export class PoolCore {
   // Work sent ahead gets a claim cell, if one is free (else it is sent as started, RUNNING), and
   // stays PENDING while the cell says it is not started.
   #holdCell(slot: Slot, item: WorkItem): boolean {
-    for (let cell = 0; cell < CLAIM_CELLS; cell++) {
+    for (let cell = 0; cell < slot.claims!.length; cell++) {
       if (slot.cellHolders[cell] !== undefined) continue;
       if (item.future.cancelled()) return false; // skipped by the caller
       const claims = slot.claims!;
@@ -619,7 +619,9 @@ export class PoolCore {
       ready: false,
       inflight: new Map(),
       claims: this.#policy.takeBack
-        ? new Int32Array(new SharedArrayBuffer(CLAIM_CELLS * Int32Array.BYTES_PER_ELEMENT))
+        ? new Int32Array(
+          new SharedArrayBuffer((this.#policy.prefetch + 1) * Int32Array.BYTES_PER_ELEMENT),
+        )
         : undefined,
       cellHolders: [],
       outbox: [],

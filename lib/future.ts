@@ -72,9 +72,12 @@ export class Future<T> implements PromiseLike<T> {
   // Created on first use: most futures get one awaiter and no callback.
   #callbacks: ((future: never) => void)[] | undefined;
   #listeners: Set<(future: never) => void> | undefined;
-  // Settles (never rejects) when the future is done; shared by every wait without a timeout.
-  #doneSignal: Promise<void> | undefined;
-  #signalDone: (() => void) | undefined;
+  // The outcome as a promise, shared by every wait without a timeout (every `await future`):
+  // created on first use, so that a failure nobody waits for is never an unhandled rejection,
+  // and settled by #complete().
+  #outcome: Promise<T> | undefined;
+  #resolveOutcome: ((value: T) => void) | undefined;
+  #rejectOutcome: ((reason: unknown) => void) | undefined;
   // Set by a pool while the call waits in a busy worker's queue: PENDING until the worker starts it.
   #ahead: { started(): boolean; withdraw(): boolean } | undefined;
 
@@ -160,8 +163,10 @@ export class Future<T> implements PromiseLike<T> {
    * ```
    */
   result(options?: { timeout?: number | undefined }): Promise<T> {
-    // No timeout (every `await future`): one shared wait, no timer, no async frames.
-    if (options === undefined) return this.#whenDone(() => this.#readResult());
+    // No timeout (every `await future`): the shared outcome, no timer, no async frames.
+    if (options === undefined) {
+      return this.done() ? settled(() => this.#readResult()) : this.#pending();
+    }
     return this.#waitDone(options).then(() => this.#readResult());
   }
 
@@ -190,7 +195,11 @@ export class Future<T> implements PromiseLike<T> {
    * ```
    */
   exception(options?: { timeout?: number | undefined }): Promise<unknown> {
-    if (options === undefined) return this.#whenDone(() => this.#readException());
+    if (options === undefined) {
+      return this.done()
+        ? settled(() => this.#readException())
+        : this.#pending().then(() => undefined, () => this.#readException());
+    }
     return this.#waitDone(options).then(() => this.#readException());
   }
   /**
@@ -340,17 +349,12 @@ export class Future<T> implements PromiseLike<T> {
     return this.#hasException ? this.#exception : undefined;
   }
 
-  // `read()` once the future is done, as a promise.
-  #whenDone<R>(read: () => R): Promise<R> {
-    if (this.done()) {
-      try {
-        return Promise.resolve(read());
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    this.#doneSignal ??= new Promise<void>((resolve) => this.#signalDone = resolve);
-    return this.#doneSignal.then(read);
+  // The shared outcome of a future that is not done yet.
+  #pending(): Promise<T> {
+    return this.#outcome ??= new Promise<T>((resolve, reject) => {
+      this.#resolveOutcome = resolve;
+      this.#rejectOutcome = reject;
+    });
   }
 
   async #waitDone(options: { timeout?: number | undefined } | undefined): Promise<void> {
@@ -382,7 +386,14 @@ export class Future<T> implements PromiseLike<T> {
     const listeners = this.#listeners;
     this.#listeners = undefined;
     if (listeners !== undefined) { for (const listener of listeners) this.#call(listener); }
-    this.#signalDone?.();
+    const resolve = this.#resolveOutcome;
+    if (resolve !== undefined) {
+      const reject = this.#rejectOutcome!;
+      this.#resolveOutcome = this.#rejectOutcome = undefined;
+      if (this.#state === "CANCELLED") reject(new CancelledError());
+      else if (this.#hasException) reject(this.#exception);
+      else resolve(this.#result as T);
+    }
     const callbacks = this.#callbacks;
     this.#callbacks = undefined;
     if (callbacks !== undefined) { for (const fn of callbacks) this.#call(fn); }
@@ -394,6 +405,15 @@ export class Future<T> implements PromiseLike<T> {
     } catch (error) {
       console.error("exception calling callback for", this, error);
     }
+  }
+}
+
+// `read()` as a settled promise: its value, or what it threw.
+function settled<R>(read: () => R): Promise<R> {
+  try {
+    return Promise.resolve(read());
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 

@@ -80,11 +80,15 @@ export class ThreadPoolExecutor extends Executor {
     }
     const prefix = opts.name ?? `ThreadPoolExecutor-${poolCount++}`;
     let workers = 0;
+    // Work sent ahead that a worker has not started can be taken back for an idle worker, so a
+    // busy worker may hold several tasks: fewer wake-ups per task. Without shared memory to claim
+    // them with, it would wait there RUNNING, so only one goes ahead.
+    const takeBack = typeof SharedArrayBuffer === "function";
     this.#core = new PoolCore({
       ...common,
       transport: "structured",
-      prefetch: 1,
-      takeBack: typeof SharedArrayBuffer === "function",
+      prefetch: takeBack ? 3 : 1,
+      takeBack,
       maxTasksPerChild: undefined,
       spawn: async (onMessage, onExit) => {
         const adapter = await runtimeAdapter();

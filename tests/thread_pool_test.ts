@@ -179,6 +179,33 @@ test("ThreadPoolExecutor: a worker that falls idle takes back work queued behind
   assert.equal(await long, 0);
 });
 
+test("ThreadPoolExecutor: every task sent ahead behind a long one stays PENDING and runs on the idle worker", async () => {
+  await using pool = new ThreadPoolExecutor(2);
+  const { cells, hold, release } = gates();
+  const long = pool.submit(hold, cells, 0);
+  const short = pool.submit(hold, cells, 1);
+  try {
+    while (!long.running() || !short.running()) await new Promise((r) => setTimeout(r, 2));
+    // More than a worker can hold ahead: some of these wait in both workers' queues.
+    const behind = Array.from({ length: 10 }, (_, i) => pool.submit((x: number) => x * 2, i));
+    await new Promise((r) => setTimeout(r, 20)); // what was sent ahead reaches the workers
+    assert.deepEqual(new Set(behind.map((f) => f.state)), new Set(["PENDING"]));
+    assert.equal(behind[9]!.cancel(), true);
+    assert.equal(behind[0]!.cancel(), true);
+    release(1);
+    assert.equal(await short, 1);
+    // The worker that finished `short` runs all of them, those taken back from the other too.
+    const values = await Promise.all(behind.slice(1, 9).map((f) => f.result({ timeout: 5000 })));
+    assert.deepEqual(values, [2, 4, 6, 8, 10, 12, 14, 16]);
+    assert.equal(long.running(), true);
+    assert.equal(behind[9]!.cancelled(), true);
+    assert.equal(behind[0]!.cancelled(), true);
+  } finally {
+    release(0);
+  }
+  assert.equal(await long, 0);
+});
+
 test("ThreadPoolExecutor: a task starts a new worker rather than wait behind a busy one", async () => {
   await using pool = new ThreadPoolExecutor(2);
   const { cells, hold, release } = gates();
