@@ -61,7 +61,7 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
   #index = 0; // position of the next input item
   #units: Unit[] = []; // submitted units not yet read; #head is the oldest
   #head = 0;
-  #values: unknown[] = []; // results of the current chunk not yet yielded
+  #values: ArrayLike<unknown> = []; // results of the current chunk not yet yielded
   #valueHead = 0;
   #chunkError: { value: unknown } | undefined; // the current chunk's failing item, after #values
   #unfinished = 0; // submitted futures not yet done

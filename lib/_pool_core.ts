@@ -25,6 +25,7 @@ import {
 import { type BrokenExecutor, InvalidStateError } from "./errors.ts";
 import type { ExitInfo, WorkerHandle } from "./runtime/types.ts";
 import { kOnDone, kSentAhead } from "./_symbols.ts";
+import { pack, type Packed } from "./_packed.ts";
 
 /** What differs between the thread pool and the process pool. */
 export interface PoolPolicy {
@@ -524,7 +525,7 @@ export class PoolCore {
     const message: TaskMessage | ChunkMessage = item.kind === "task"
       ? { t: "task", id: item.id, key, args: item.payload }
       : item.kind === "items"
-      ? { t: "chunk", id: item.id, key, items: item.payload }
+      ? { t: "chunk", id: item.id, key, items: pack(item.payload as unknown[]) }
       : chunkMessage(item.id, key, item.payload as unknown[][]);
     if (!slot.known.has(key) && !sent?.has(key)) message.spec = spec;
     if (item.cell !== undefined) message.c = item.cell;
@@ -820,11 +821,11 @@ function chunkMessage(id: number, key: string, argLists: unknown[][]): ChunkMess
     if (args.length !== 1) return { t: "chunk", id, key, argLists };
     items[i] = args[0];
   }
-  return { t: "chunk", id, key, items };
+  return { t: "chunk", id, key, items: pack(items) };
 }
 
 function chunkOutcome(
-  values: unknown[],
+  values: Packed,
   failed: { index: number; error: import("./_serialize.ts").EncodedThrown } | undefined,
 ): ChunkOutcome {
   return failed === undefined

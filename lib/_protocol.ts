@@ -2,10 +2,11 @@
 // Every message between a host and its workers; imported by both sides. Runtime-neutral.
 
 import type { FunctionSpec } from "./_function_source.ts";
+import type { Packed } from "./_packed.ts";
 import type { EncodedThrown, Transport } from "./_serialize.ts";
 
 /** Bumped whenever a message changes shape; host and worker must agree. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 // ── worker → host ───────────────────────────────────────────────────────────────────────────────
 
@@ -35,11 +36,14 @@ export interface ErrMessage {
   id: number;
   error: EncodedThrown;
 }
-/** A chunk ran: the values of the items before the first failure, and that failure if any. */
+/**
+ * A chunk ran: the values of the items before the first failure (packed when they are all
+ * numbers), and that failure if any.
+ */
 export interface ChunkDoneMessage {
   t: "chunk-done";
   id: number;
-  values: unknown[];
+  values: Packed;
   failed?: { index: number; error: EncodedThrown };
 }
 
@@ -92,11 +96,11 @@ export interface TaskMessage {
 /**
  * Run one function over several argument lists, in order, stopping at the first failure. When
  * every list has one argument (map), `items` holds the arguments themselves, which is cheaper to
- * send than as many one-element arrays.
+ * send than as many one-element arrays (and packed, when they are all numbers).
  */
 export type ChunkMessage =
   & { t: "chunk"; id: number; key: string; spec?: FunctionSpec; c?: number }
-  & ({ argLists: unknown[][]; items?: undefined } | { items: unknown[]; argLists?: undefined });
+  & ({ argLists: unknown[][]; items?: undefined } | { items: Packed; argLists?: undefined });
 /** Finish and exit. */
 export interface ExitMessage {
   t: "exit";

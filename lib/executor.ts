@@ -98,8 +98,11 @@ export interface ShutdownOptions {
  * A failure of the worker itself (a broken pool) makes the chunk's future fail instead.
  */
 export interface ChunkOutcome {
-  /** The results of the items before the failing one (all of them when none failed). */
-  values: unknown[];
+  /**
+   * The results of the items before the failing one (all of them when none failed); a pool
+   * delivers numbers packed in a `Float64Array`.
+   */
+  values: ArrayLike<unknown>;
   /** The first failing item: its index inside the chunk and what it threw. */
   error?: { index: number; error: unknown };
 }

@@ -76,7 +76,7 @@ export class Future<T> implements PromiseLike<T> {
   // created on first use, so that a failure nobody waits for is never an unhandled rejection,
   // and settled by #complete().
   #outcome: Promise<T> | undefined;
-  #resolveOutcome: ((value: T) => void) | undefined;
+  #resolveOutcome: ((value: never) => void) | undefined; // `never`: see #callbacks
   #rejectOutcome: ((reason: unknown) => void) | undefined;
   // Set by a pool while the call waits in a busy worker's queue: PENDING until the worker starts it.
   #ahead: { started(): boolean; withdraw(): boolean } | undefined;
@@ -392,7 +392,7 @@ export class Future<T> implements PromiseLike<T> {
       this.#resolveOutcome = this.#rejectOutcome = undefined;
       if (this.#state === "CANCELLED") reject(new CancelledError());
       else if (this.#hasException) reject(this.#exception);
-      else resolve(this.#result as T);
+      else resolve(this.#result as never);
     }
     const callbacks = this.#callbacks;
     this.#callbacks = undefined;

@@ -301,6 +301,45 @@ export function executorContract(kind: PoolKind): void {
       );
     });
 
+    test(`${name}.map() with chunks of numbers keeps every value exactly, both ways`, async () => {
+      await using pool = make(2);
+      const items = [0, -0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 53 + 2, 0.5, -1.25];
+      items.push(NaN, Infinity, -Infinity, Number.MIN_VALUE, Number.MAX_VALUE, 7, 8, 9, 10, 11);
+      const same = (x: number) => x;
+      for (const chunksize of [5, 8, 20]) {
+        const out: number[] = [];
+        for await (const r of pool.map(same, items, { chunksize })) out.push(r);
+        assert.equal(out.length, items.length);
+        items.forEach((x, i) => assert.ok(Object.is(out[i], x), `item ${i}: ${out[i]} is ${x}`));
+      }
+      // Integers only, a result that is not a number, an item that is not a number.
+      const ints = Array.from({ length: 40 }, (_, i) => i - 20);
+      const doubled: number[] = [];
+      for await (const r of pool.map((x: number) => x * 2, ints, { chunksize: 10 })) {
+        doubled.push(r);
+      }
+      assert.deepEqual(doubled, ints.map((x) => x * 2));
+      const described: unknown[] = [];
+      const mixed = [1, 2, 3, 4, 5, 6, 7, 8, 9, "ten", 11, 12];
+      const describe = (x: unknown) => Object.is(x, 5) ? "five" : typeof x === "number" ? -x : x;
+      for await (const r of pool.map(describe, mixed, { chunksize: 12 })) described.push(r);
+      assert.deepEqual(described, [-1, -2, -3, -4, "five", -6, -7, -8, -9, "ten", -11, -12]);
+    });
+
+    test(`${name}.map() with a chunk of numbers still yields what came before a failing item`, async () => {
+      await using pool = make(2);
+      const seen: number[] = [];
+      const items = Array.from({ length: 20 }, (_, i) => i);
+      const fn = (x: number) => {
+        if (x === 15) throw new RangeError(`bad ${x}`);
+        return x + 0.5;
+      };
+      await assert.rejects(async () => {
+        for await (const r of pool.map(fn, items, { chunksize: 10 })) seen.push(r);
+      }, { name: "RangeError", message: "bad 15" });
+      assert.deepEqual(seen, items.slice(0, 15).map((x) => x + 0.5));
+    });
+
     test(`${name}.map() with chunks awaits async results, in order`, async () => {
       await using pool = make(2);
       const results: (number | undefined)[] = [];

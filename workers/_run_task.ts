@@ -20,6 +20,7 @@ import {
   type Transport,
 } from "../lib/_serialize.ts";
 import { SerializationError } from "../lib/errors.ts";
+import { pack } from "../lib/_packed.ts";
 import type { HostPort } from "../lib/runtime/types.ts";
 
 type Callable = (...args: unknown[]) => unknown;
@@ -179,12 +180,13 @@ export function serve(port: HostPort): void {
     values: unknown[],
     failed: { index: number; error: unknown } | undefined,
   ) => {
+    const packed = pack(values);
     const reply: WorkerMessage = failed === undefined
-      ? { t: "chunk-done", id: message.id, values }
+      ? { t: "chunk-done", id: message.id, values: packed }
       : {
         t: "chunk-done",
         id: message.id,
-        values,
+        values: packed,
         failed: { index: failed.index, error: encodeThrown(failed.error, transport) },
       };
     send(
