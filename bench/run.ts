@@ -63,7 +63,7 @@ const LIBRARIES: Record<string, Library> = {
     pkg: "workerpool",
   },
   "raw-thread": {
-    label: "no library: worker_threads, 2 tasks in flight each",
+    label: "no library: worker_threads, 4 tasks in flight each",
     program: "bench/workloads/raw.mjs",
   },
   "raw-process": {
@@ -180,7 +180,7 @@ const WORKLOADS: Workload[] = [
       "alternating).",
     unit: "× speedup",
     higherIsBetter: true,
-    params: { full: { tasks: 8, n: 27, rounds: 5 }, quick: { tasks: 8, n: 27, rounds: 3 } },
+    params: { full: { tasks: 8, n: 27, rounds: 11 }, quick: { tasks: 8, n: 27, rounds: 3 } },
     reference: "python-fork",
     details: CPU_DETAILS,
     contestants: [
@@ -201,7 +201,7 @@ const WORKLOADS: Workload[] = [
       "This compares the pools' parallelism without the grain of the tasks in the way.",
     unit: "× speedup",
     higherIsBetter: true,
-    params: { full: { tasks: 8, n: 32, rounds: 3 }, quick: { tasks: 8, n: 32, rounds: 2 } },
+    params: { full: { tasks: 8, n: 32, rounds: 5 }, quick: { tasks: 8, n: 32, rounds: 2 } },
     pythonParams: { n: 27 },
     reference: "python-fork",
     details: CPU_DETAILS,

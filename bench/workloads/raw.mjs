@@ -1,7 +1,8 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // The ceiling for tiny tasks: no library, just the runtime's own messaging with the in-flight
-// limits our pools keep: one task running and one sent ahead per worker. `raw-thread`: 2
-// worker_threads. `raw-process`: 2 fork()ed children with advanced serialization.
+// limits our pools keep: one task running and, sent ahead, three per worker thread and one per
+// child. `raw-thread`: 2 worker_threads. `raw-process`: 2 fork()ed children with advanced
+// serialization.
 // Runs on Node, Deno and Bun.
 //
 //   <runtime> bench/workloads/raw.mjs '{"workload":"threads-tiny","library":"raw-thread",...}'
@@ -30,7 +31,7 @@ function start() {
         close: () => void worker.terminate(),
       };
     });
-    return { inflight: 2, endpoints };
+    return { inflight: 4, endpoints };
   }
   if (p.library === "raw-process") {
     const path = fileURLToPath(ENDPOINT);
