@@ -47,11 +47,11 @@ export interface PoolPolicy {
   initargs: unknown[];
   /** Loads the modules whose exports go by reference; `undefined` when there are none. */
   registry: Promise<ModuleRegistry> | undefined;
-  /** Start one worker. */
+  /** Start one worker (a thread synchronously, so that it starts booting at once). */
   spawn(
     onMessage: (message: unknown) => void,
     onExit: (info: ExitInfo) => void,
-  ): Promise<WorkerHandle>;
+  ): WorkerHandle | Promise<WorkerHandle>;
   /** A fresh Broken* error for the pool's kind. */
   broken(message: string, cause?: unknown): BrokenExecutor;
   messages: {
@@ -220,6 +220,9 @@ export class PoolCore {
       cell: undefined,
       started: false,
     };
+    // The first worker starts booting now, before the function is analysed (acorn): a cold start
+    // is mostly the worker's own start-up, which runs on its own thread meanwhile.
+    if (this.#ready && this.#slots.size === 0) this.#spawn();
     if (this.#ready && !this.#check(item)) return future;
     if (item.transfer && item.transfer.length > 0 && !this.#moveTransfers(item)) return future;
     if (signal) this.#watchAbort(item, signal);
@@ -634,9 +637,12 @@ export class PoolCore {
       idleTimer: undefined,
     };
     this.#slots.add(slot);
-    this.#policy.spawn(
-      (message) => this.#onMessage(slot, message as WorkerMessage),
-      (info) => this.#onExit(slot, info),
+    // A spawn that throws fails the same way as one that rejects.
+    new Promise<WorkerHandle>((resolve) =>
+      resolve(this.#policy.spawn(
+        (message) => this.#onMessage(slot, message as WorkerMessage),
+        (info) => this.#onExit(slot, info),
+      ))
     ).then(
       (handle) => {
         slot.handle = handle;

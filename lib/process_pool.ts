@@ -97,8 +97,8 @@ export class ProcessPoolExecutor extends Executor {
       prefetch: 1,
       takeBack: false,
       maxTasksPerChild,
-      spawn: async (onMessage, onExit) => {
-        const adapter = await runtimeAdapter();
+      spawn: (onMessage, onExit) => {
+        const adapter = runtimeAdapter();
         return adapter.spawnProcess(WORKER_URL, { onMessage, onExit, runtimeArgs });
       },
       broken: (message, cause) => new BrokenProcessPool(message, { cause }),

@@ -90,9 +90,8 @@ export class ThreadPoolExecutor extends Executor {
       prefetch: takeBack ? 3 : 1,
       takeBack,
       maxTasksPerChild: undefined,
-      spawn: async (onMessage, onExit) => {
-        const adapter = await runtimeAdapter();
-        return adapter.spawnThread(WORKER_URL, {
+      spawn: (onMessage, onExit) => {
+        return runtimeAdapter().spawnThread(WORKER_URL, {
           onMessage,
           onExit,
           name: `${prefix}_${workers++}`,

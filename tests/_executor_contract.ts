@@ -136,6 +136,15 @@ export function executorContract(kind: PoolKind): void {
       assert.equal(await pool.submit((x: number) => x + 1, 1), 2);
     });
 
+    test(`${name}: a pool whose only submit was refused still shuts down (its first worker had started)`, async () => {
+      const pool = make(2);
+      const shared = { n: 1 };
+      const error = await pool.submit(() => shared.n).exception();
+      assert.ok(error instanceof SerializationError);
+      await pool.shutdown();
+      assert.throws(() => pool.submit(() => 1), InvalidStateError);
+    });
+
     test(`${name}: a function or symbol nested in the arguments is refused with its path`, async () => {
       await using pool = make(1);
       const f1 = pool.submit((_a: unknown, _b: unknown) => 1, 1, { onDone: () => {} });

@@ -1,6 +1,6 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
-// Worker threads through node:worker_threads, which Node, Bun and Deno all provide. Loaded only
-// when a thread pool starts its first worker (child processes live in _node_child.ts).
+// Worker threads through node:worker_threads, which Node, Bun and Deno all provide (child processes
+// live in _node_child.ts, loaded only when a process pool starts its first child).
 
 import { Worker } from "node:worker_threads";
 import type { ExitInfo, SpawnOptions, WorkerHandle } from "./types.ts";

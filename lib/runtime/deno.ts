@@ -4,6 +4,7 @@
 
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnNodeThread } from "./_node_thread.ts";
 import type { RuntimeAdapter, SpawnOptions, WorkerHandle } from "./types.ts";
 
 declare const Deno: {
@@ -22,9 +23,8 @@ const PERMISSIONS = ["read", "write", "net", "env", "run", "sys", "ffi", "import
  */
 export const denoAdapter: RuntimeAdapter = {
   name: "deno",
-  async spawnThread(url, options) {
+  spawnThread(url, options) {
     if (url.protocol !== "file:") return spawnWebWorker(url, options);
-    const { spawnNodeThread } = await import("./_node_thread.ts");
     return spawnNodeThread(url, options);
   },
   async spawnProcess(url, options) {

@@ -2,6 +2,7 @@
 // The Node adapter: worker_threads and fork().
 
 import process from "node:process";
+import { spawnNodeThread } from "./_node_thread.ts";
 import type { RuntimeAdapter } from "./types.ts";
 
 // Flags that belong to the parent's session and would change what a child does.
@@ -29,8 +30,7 @@ export function childExecArgv(execArgv: readonly string[]): string[] {
 /** Node: threads are `node:worker_threads`; children are `fork()`ed with the parent's loader flags. */
 export const nodeAdapter: RuntimeAdapter = {
   name: "node",
-  async spawnThread(url, options) {
-    const { spawnNodeThread } = await import("./_node_thread.ts");
+  spawnThread(url, options) {
     return spawnNodeThread(url, options);
   },
   async spawnProcess(url, options) {
