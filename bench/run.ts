@@ -197,7 +197,8 @@ const WORKLOADS: Workload[] = [
     title: "CPU speedup, tasks of equal duration",
     description:
       "As above, but each JavaScript task is `fib(32)` and each Python task `fib(27)`: " +
-      "about the same time per task (~35 ms here), since V8 runs fib ~10× faster than CPython. " +
+      "about the same time per task (inline ms / 8), since JavaScript runs fib 10–16× faster than " +
+      "CPython. " +
       "This compares the pools' parallelism without the grain of the tasks in the way.",
     unit: "× speedup",
     higherIsBetter: true,
