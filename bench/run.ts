@@ -5,6 +5,7 @@
 //
 //   deno run -A bench/run.ts [--quick] [--reps N] [--only w1,w2] [--libs l1,l2]
 //                            [--runtimes node,node24,deno,bun,python] [--no-build] [--no-write]
+//                            [--no-json]
 //   deno run -A bench/run.ts --render bench/results/latest.json [--write]   (tables only)
 //
 // Every (library, runtime, workload) sample is one fresh process, which prints one
@@ -280,6 +281,8 @@ interface Options {
   runtimes: RuntimeId[];
   build: boolean;
   writeMarkdown: boolean;
+  /** Write the results JSON (`--no-json`: a smoke run, as in `npm test`, leaves no trace). */
+  writeJson: boolean;
   /** Render the tables again from a results JSON instead of running anything. */
   render: string | undefined;
 }
@@ -301,6 +304,7 @@ function parseArgs(args: string[]): Options {
     "--runtimes",
     "--no-build",
     "--no-write",
+    "--no-json",
     "--write",
     "--render",
   ]);
@@ -336,6 +340,7 @@ function parseArgs(args: string[]): Options {
     render: value("--render"),
     // A quick or partial run must not overwrite the committed full results by accident.
     writeMarkdown: args.includes("--write") || (!quick && !partial && !args.includes("--no-write")),
+    writeJson: !args.includes("--no-json"),
   };
 }
 
@@ -856,14 +861,16 @@ async function main(): Promise<void> {
   const md = markdown(env, options, results);
   console.log(`\n${md}`);
 
-  const resultsDir = join(ROOT, "bench", "results");
-  await Deno.mkdir(resultsDir, { recursive: true });
-  const stamp = env.date.replace(/[:.]/g, "-");
-  const jsonPath = join(resultsDir, `${stamp}${options.quick ? "-quick" : ""}.json`);
-  const json = JSON.stringify({ environment: env, options, workloads: results }, null, 2);
-  await Deno.writeTextFile(jsonPath, json + "\n");
-  await Deno.writeTextFile(join(resultsDir, "latest.json"), json + "\n");
-  console.log(`wrote ${jsonPath.replace(ROOT, "")} and bench/results/latest.json`);
+  if (options.writeJson) {
+    const resultsDir = join(ROOT, "bench", "results");
+    await Deno.mkdir(resultsDir, { recursive: true });
+    const stamp = env.date.replace(/[:.]/g, "-");
+    const jsonPath = join(resultsDir, `${stamp}${options.quick ? "-quick" : ""}.json`);
+    const json = JSON.stringify({ environment: env, options, workloads: results }, null, 2);
+    await Deno.writeTextFile(jsonPath, json + "\n");
+    await Deno.writeTextFile(join(resultsDir, "latest.json"), json + "\n");
+    console.log(`wrote ${jsonPath.replace(ROOT, "")} and bench/results/latest.json`);
+  }
   if (options.writeMarkdown) await writeMarkdown(md);
   const failed = results.some((r) => r.entries.some((e) => e.samples.length === 0));
   if (failed) {

@@ -142,6 +142,18 @@ function test(extraArgs) {
     );
   }
   if (filter.length === 0) {
+    // Every workload of every contestant once, small: the benchmarks still run and check their
+    // results (on the package just built). Speed is not judged here.
+    check("bench --quick (smoke, 1 repetition)", DENO, [
+      "run",
+      "-A",
+      "bench/run.ts",
+      "--quick",
+      "--reps",
+      "1",
+      "--no-build",
+      "--no-json",
+    ]);
     check("publint", join(ROOT, "node_modules", ".bin", "publint"), ["npm"]);
     check("attw --profile esm-only", join(ROOT, "node_modules", ".bin", "attw"), [
       "--pack",
