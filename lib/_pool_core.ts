@@ -152,6 +152,13 @@ interface Slot {
 
 let nextId = 1;
 
+/**
+ * How many functions a worker keeps compiled, and how many of the oldest it is told to forget when
+ * it would hold more: a pool fed ever new function sources must not grow without end. Read when a
+ * pool is created (tests make it small).
+ */
+export const functionCache = { size: 1000, forget: 100 };
+
 // A worker that cannot be unref'd (a web Worker on Deno) would keep the program alive while idle,
 // so it is retired after this long without work and started again when work comes.
 const IDLE_RETIRE_MS = 200;
@@ -178,6 +185,8 @@ export class PoolCore {
    * one message when the flush runs, which is before any code awaiting those replies resumes.
    */
   #flushQueued = false;
+  #cacheSize = functionCache.size;
+  #cacheForget = Math.min(Math.max(functionCache.forget, 1), functionCache.size);
 
   constructor(policy: PoolPolicy) {
     this.#policy = policy;
@@ -512,8 +521,28 @@ export class PoolCore {
       );
       return;
     }
-    slot.known.add(key);
+    this.#remember(slot, key);
     this.#assign(slot, item);
+  }
+
+  // `slot`'s worker has been sent `key` with its spec, or already had it. Past the cache size, it
+  // is told to forget the oldest keys, after the work already sent (which may still use them).
+  #remember(slot: Slot, key: string): void {
+    const known = slot.known;
+    if (known.has(key)) return;
+    known.add(key);
+    if (known.size <= this.#cacheSize) return;
+    const keys: string[] = [];
+    for (const old of known) {
+      if (keys.length === this.#cacheForget) break;
+      keys.push(old);
+    }
+    for (const old of keys) known.delete(old);
+    try {
+      slot.handle!.postMessage({ t: "forget", keys } satisfies HostMessage);
+    } catch {
+      // The worker is gone: nothing left to forget.
+    }
   }
 
   // The message for `item`, with the function's spec if the worker has not seen its key (neither
@@ -572,12 +601,16 @@ export class PoolCore {
     if (items.length > 1) {
       const sent = new Set<string>();
       const messages = items.map((item) => this.#message(slot, item, sent).message);
+      let posted = false;
       try {
         slot.handle.postMessage({ t: "batch", messages } satisfies HostMessage);
-        for (const key of sent) slot.known.add(key);
-        return;
+        posted = true;
       } catch {
         // one by one below
+      }
+      if (posted) {
+        for (const key of sent) this.#remember(slot, key);
+        return;
       }
     }
     let failed = false;
@@ -585,14 +618,15 @@ export class PoolCore {
       const { message, key } = this.#message(slot, item, undefined);
       try {
         slot.handle.postMessage(message);
-        slot.known.add(key);
       } catch (error) {
         failed = true;
         this.#unassign(slot, item);
         item.future.setException(
           describeCloneFailure(item.payload, this.#policy.transport, "args", error),
         );
+        continue;
       }
+      this.#remember(slot, key);
     }
     if (failed) {
       this.#settleIdle(slot);

@@ -6,7 +6,7 @@ import type { Packed } from "./_packed.ts";
 import type { EncodedThrown, Transport } from "./_serialize.ts";
 
 /** Bumped whenever a message changes shape; host and worker must agree. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 // ── worker → host ───────────────────────────────────────────────────────────────────────────────
 
@@ -101,6 +101,15 @@ export interface TaskMessage {
 export type ChunkMessage =
   & { t: "chunk"; id: number; key: string; spec?: FunctionSpec; c?: number }
   & ({ argLists: unknown[][]; items?: undefined } | { items: Packed; argLists?: undefined });
+/**
+ * Drop the compiled copies of these functions (the oldest a worker was sent), so that a pool fed
+ * ever new function sources does not grow without end; the host sends a key's `spec` again if it
+ * needs it later. Handled in order with tasks: work sent before it still finds its function.
+ */
+export interface ForgetMessage {
+  t: "forget";
+  keys: string[];
+}
 /** Finish and exit. */
 export interface ExitMessage {
   t: "exit";
@@ -111,6 +120,7 @@ export type HostMessage =
   | InitMessage
   | TaskMessage
   | ChunkMessage
+  | ForgetMessage
   | ExitMessage
   | BatchMessage<HostMessage>;
 

@@ -13,6 +13,7 @@ import {
   ThreadPoolExecutor,
   wait,
 } from "../mod.ts";
+import { functionCache } from "../lib/_pool_core.ts";
 
 export type PoolKind = "thread" | "process";
 type Pool = ThreadPoolExecutor | ProcessPoolExecutor;
@@ -143,6 +144,50 @@ export function executorContract(kind: PoolKind): void {
       assert.ok(error instanceof SerializationError);
       await pool.shutdown();
       assert.throws(() => pool.submit(() => 1), InvalidStateError);
+    });
+
+    test(`${name}: workers fed ever new functions forget the oldest and still run each right`, async () => {
+      const saved = { ...functionCache };
+      Object.assign(functionCache, { size: 3, forget: 2 }); // read when a pool is created
+      try {
+        const adders = Array.from(
+          { length: 12 },
+          (_, i) => (0, eval)(`(x) => x + ${i}`) as (x: number) => number,
+        );
+        {
+          // A worker's compiled copy keeps state between calls: it is the same copy until the
+          // worker is told to forget it, then a fresh one from the source sent again.
+          await using one = make(1);
+          const counter = (0, eval)(
+            "(function counter() { return counter.calls = (counter.calls ?? 0) + 1; })",
+          ) as () => number;
+          assert.equal(await one.submit(counter), 1);
+          assert.equal(await one.submit(counter), 2);
+          for (const add of adders.slice(0, 2)) await one.submit(add, 0); // 3 known: the size
+          assert.equal(await one.submit(counter), 3);
+          await one.submit(adders[2]!, 0); // a 4th: the 2 oldest, counter among them, forgotten
+          assert.equal(await one.submit(counter), 1);
+        }
+        await using pool = make(2);
+        // One after the other, the first one coming back now and then (sent again once forgotten).
+        for (let i = 0; i < adders.length; i++) {
+          assert.equal(await pool.submit(adders[i]!, 100), 100 + i);
+          if (i % 3 === 2) assert.equal(await pool.submit(adders[0]!, 1), 1);
+        }
+        // All at once: sent ahead, batched, taken back, forgotten on the way.
+        const pick = (j: number) => (j * 7) % adders.length;
+        const futures = Array.from({ length: 60 }, (_, j) => pool.submit(adders[pick(j)]!, j));
+        assert.deepEqual(await Promise.all(futures), futures.map((_, j) => j + pick(j)));
+        // Chunks of map, each chunk with another function in between.
+        const mapped: number[] = [];
+        for await (const value of pool.map(adders[11]!, [1, 2, 3, 4, 5, 6], { chunksize: 2 })) {
+          mapped.push(value);
+          assert.equal(await pool.submit(adders[mapped.length]!, 0), mapped.length);
+        }
+        assert.deepEqual(mapped, [12, 13, 14, 15, 16, 17]);
+      } finally {
+        Object.assign(functionCache, saved);
+      }
     });
 
     test(`${name}: a function or symbol nested in the arguments is refused with its path`, async () => {

@@ -7,6 +7,7 @@ import {
   type ChunkMessage,
   CLAIM_STARTED,
   claimTag,
+  type ForgetMessage,
   type HostMessage,
   type InitMessage,
   PROTOCOL_VERSION,
@@ -32,7 +33,7 @@ export function serve(port: HostPort): void {
   // Tasks run one at a time, in arrival order (a process worker may be sent one ahead). A task that
   // finishes synchronously (the common case) is answered at once, with no promise in between; one
   // that has to wait (an async function, a module still loading) holds later tasks in `backlog`.
-  const backlog: (TaskMessage | ChunkMessage)[] = [];
+  const backlog: (TaskMessage | ChunkMessage | ForgetMessage)[] = [];
   let busy = false;
   // Thread pools: work sent ahead runs only if this worker claims it before the host takes it
   // back for an idle worker; taken back, it is dropped without a reply.
@@ -52,10 +53,16 @@ export function serve(port: HostPort): void {
       spec ??= unclaimed.get(key);
       unclaimed.delete(key);
       if (spec === undefined) throw new Error(`protocol error: unknown function ${key}`);
-      fn = load(spec);
+      const loading = fn = load(spec);
       functions.set(key, fn);
-      if (fn instanceof Promise) {
-        fn.then((loaded) => functions.set(key, loaded), () => functions.delete(key));
+      if (loading instanceof Promise) {
+        // Unless forgotten meanwhile.
+        const settle = (loaded?: Callable) => {
+          if (functions.get(key) !== loading) return;
+          if (loaded) functions.set(key, loaded);
+          else functions.delete(key);
+        };
+        loading.then(settle, () => settle());
       }
     }
     return fn;
@@ -195,7 +202,15 @@ export function serve(port: HostPort): void {
     );
   };
 
-  const run = (message: TaskMessage | ChunkMessage): void => {
+  const forget = (keys: string[]): void => {
+    for (const key of keys) {
+      functions.delete(key);
+      unclaimed.delete(key);
+    }
+  };
+
+  const run = (message: TaskMessage | ChunkMessage | ForgetMessage): void => {
+    if (message.t === "forget") return forget(message.keys);
     if (!claim(message)) {
       if (message.spec && !functions.has(message.key)) unclaimed.set(message.key, message.spec);
       return;
@@ -233,6 +248,7 @@ export function serve(port: HostPort): void {
     switch (message.t) {
       case "task":
       case "chunk":
+      case "forget": // in order: work before it may still need what it names
         if (busy) backlog.push(message);
         else run(message);
         break;
