@@ -100,7 +100,7 @@ export interface ShutdownOptions {
 export interface ChunkOutcome {
   /**
    * The results of the items before the failing one (all of them when none failed); a pool
-   * delivers numbers packed in a `Float64Array`.
+   * delivers a chunk of numbers packed in an `Int32Array` or a `Float64Array`.
    */
   values: ArrayLike<unknown>;
   /** The first failing item: its index inside the chunk and what it threw. */
