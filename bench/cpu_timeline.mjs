@@ -18,6 +18,7 @@ const inline = args.includes("--inline");
 const { runtime, version } = runtimeInfo();
 const entry = runtime === "node" ? "../npm/esm/mod.js" : "../mod.ts";
 const lib = await import(new URL(entry, import.meta.url).href);
+const WORKERS = 2;
 const TASKS = 8;
 const N = 27;
 const ROUNDS = 9;
@@ -35,7 +36,9 @@ function timedFib(n) {
 
 const clock = () => performance.timeOrigin + performance.now();
 const ms = (x) => x.toFixed(2);
-const pool = kind === "process" ? new lib.ProcessPoolExecutor(2) : new lib.ThreadPoolExecutor(2);
+const pool = kind === "process"
+  ? new lib.ProcessPoolExecutor(WORKERS)
+  : new lib.ThreadPoolExecutor(WORKERS);
 const round = () => Promise.all(Array.from({ length: TASKS }, () => pool.submit(timedFib, N)));
 await round(); // warm-up: both workers started and their fib compiled
 await round();
@@ -53,7 +56,7 @@ for (let r = 0; r < ROUNDS; r++) {
   const ran = tasks.reduce((sum, t) => sum + t.end - t.start, 0);
   const lastEnd = Math.max(...tasks.map((t) => t.end));
   console.log(
-    `round ${ms(t1 - t0)} ms: tasks ran ${ms(ran)} ms in all (${ms(ran / 2)} per worker); ` +
+    `round ${ms(t1 - t0)} ms: tasks ran ${ms(ran)} ms in all (${ms(ran / WORKERS)} per worker); ` +
       workers.map((list, w) =>
         `worker ${w + 1}: ${list.length} tasks, first at +${ms(list[0].start - t0)}, gaps ` +
         list.slice(1).map((t, i) => ms(t.start - list[i].end)).join("/")
