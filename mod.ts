@@ -30,7 +30,12 @@
 export { Future } from "./lib/future.ts";
 export type { FutureState } from "./lib/future.ts";
 export { Executor } from "./lib/executor.ts";
-export type { MapOptions, ShutdownOptions } from "./lib/executor.ts";
+export type {
+  ExecutorOptions,
+  MapOptions,
+  ShutdownOptions,
+  SubmitOptions,
+} from "./lib/executor.ts";
 export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from "./lib/wait.ts";
 export type { DoneAndNotDone, ReturnWhen } from "./lib/wait.ts";
 export { asCompleted } from "./lib/as_completed.ts";
@@ -44,8 +49,8 @@ export {
   TimeoutError,
 } from "./lib/errors.ts";
 
+export { PoolExecutor } from "./lib/pool_executor.ts";
 export { ThreadPoolExecutor } from "./lib/thread_pool.ts";
-export type { SubmitOptions, ThreadPoolOptions } from "./lib/thread_pool.ts";
+export type { ThreadPoolOptions } from "./lib/thread_pool.ts";
 export { ProcessPoolExecutor } from "./lib/process_pool.ts";
 export type { ProcessPoolOptions } from "./lib/process_pool.ts";
-export type { ExecutorOptions } from "./lib/_pool_options.ts";

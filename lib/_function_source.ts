@@ -15,6 +15,14 @@ export type FunctionSpec =
   | { kind: "module"; url: string; name: string };
 
 type ModuleSpec = Extract<FunctionSpec, { kind: "module" }>;
+
+/**
+ * The key a function is cached under in a worker (see `_function_table.ts`): its source's id, or
+ * its module and export name.
+ */
+export function functionKey(spec: FunctionSpec): string {
+  return spec.kind === "source" ? spec.id : `${spec.url}#${spec.name}`;
+}
 // deno-lint-ignore ban-types
 type AnyFunction = Function;
 

@@ -5,8 +5,33 @@ import { deferred } from "./_deferred.ts";
 import { kOnDone, kSubmitChunk } from "./_symbols.ts";
 import { deadlineOf, onDeadline, remaining } from "./_timer.ts";
 import { CancelledError, TimeoutError } from "./errors.ts";
-import type { ChunkOutcome, Executor } from "./executor.ts";
 import type { Future } from "./future.ts";
+import { Queue } from "./_queue.ts";
+
+/**
+ * What a chunk submitted through `executor[kSubmitChunk]` finishes with: the results of its items
+ * in order, up to the first failing item, whose position inside the chunk and error are in `error`.
+ * A failure of the worker itself (a broken pool) makes the chunk's future fail instead.
+ */
+export interface ChunkOutcome {
+  /**
+   * The results of the items before the failing one (all of them when none failed); a pool
+   * delivers a chunk of numbers packed in an `Int32Array` or a `Float64Array`.
+   */
+  values: ArrayLike<unknown>;
+  /** The first failing item: its index inside the chunk and what it threw. */
+  error?: { index: number; error: unknown };
+}
+
+/** What map() submits to: an Executor, seen only through the two ways it submits work. */
+export interface MapTarget {
+  submit(fn: AnyFunction, ...args: unknown[]): Future<unknown>;
+  [kSubmitChunk]?(
+    fn: (...args: never[]) => unknown,
+    args: unknown[],
+    spread: boolean,
+  ): Future<ChunkOutcome>;
+}
 
 /** Any function, as map() calls it. */
 export type AnyFunction = (...args: unknown[]) => unknown;
@@ -48,7 +73,7 @@ export interface MapSettings {
 
 /** The iterator returned by `Executor.map()` and `starmap()`. */
 export class MapIterator implements AsyncIterableIterator<unknown> {
-  #executor: Executor;
+  #executor: MapTarget;
   #fn: AnyFunction;
   #s: MapSettings;
   #deadline: number;
@@ -59,8 +84,7 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
   #async: AsyncIterator<unknown> | undefined;
   #sourceDone = false;
   #index = 0; // position of the next input item
-  #units: Unit[] = []; // submitted units not yet read; #head is the oldest
-  #head = 0;
+  #units = new Queue<Unit>(); // submitted units not yet read, oldest first
   #values: ArrayLike<unknown> = []; // results of the current chunk not yet yielded
   #valueHead = 0;
   #chunkError: { value: unknown } | undefined; // the current chunk's failing item, after #values
@@ -72,7 +96,7 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
   #queue: Promise<unknown> = Promise.resolve(); // next() calls run one after the other
   #queued = 0; // next() calls not yet settled
 
-  constructor(executor: Executor, fn: AnyFunction, source: object, settings: MapSettings) {
+  constructor(executor: MapTarget, fn: AnyFunction, source: object, settings: MapSettings) {
     this.#executor = executor;
     this.#fn = fn;
     this.#s = settings;
@@ -150,7 +174,7 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
         toppedUp = true; // Python's rule: each step submits one more unit, then waits for the oldest
         this.#readSyncLater();
       }
-      const unit = this.#units[this.#head];
+      const unit = this.#units.peek();
       if (unit?.error) return this.#fail(unit.error.value);
       if (unit === undefined && this.#sourceDone) {
         this.#finish();
@@ -255,7 +279,7 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
     try {
       while (!this.#finished && !this.#sourceDone) {
         const { buffersize } = this.#s;
-        if (buffersize !== undefined && this.#units.length - this.#head >= buffersize) {
+        if (buffersize !== undefined && this.#units.length >= buffersize) {
           const { promise, resolve } = deferred<void>();
           this.#space = resolve;
           await promise;
@@ -345,16 +369,12 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
   }
 
   #shift(): void {
-    this.#units[this.#head++] = {};
-    if (this.#head > 1024 && this.#head * 2 > this.#units.length) {
-      this.#units = this.#units.slice(this.#head);
-      this.#head = 0;
-    }
+    this.#units.shift();
     this.#space?.();
   }
 
   #onAbort = (): void => {
-    for (let i = this.#head; i < this.#units.length; i++) this.#units[i]!.future?.cancel();
+    for (const unit of this.#units) unit.future?.cancel();
     this.#closeSource();
     this.#unlisten();
     this.#wake?.();
@@ -387,9 +407,7 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
   #finish(): void {
     if (this.#finished) return;
     this.#finished = true;
-    for (let i = this.#head; i < this.#units.length; i++) this.#units[i]!.future?.cancel();
-    this.#units = [];
-    this.#head = 0;
+    for (const unit of this.#units.drain()) unit.future?.cancel();
     this.#values = [];
     this.#valueHead = 0;
     this.#chunkError = undefined;

@@ -2,58 +2,8 @@
 // Validation of the options both pools share. Runtime-neutral.
 
 import { ModuleRegistry } from "./_function_source.ts";
-import type { SubmitOptions } from "./_pool_core.ts";
+import type { ExecutorOptions, SubmitOptions } from "./executor.ts";
 import { cpuCount } from "./runtime/cpu.ts";
-
-/**
- * Options both pools take, as in Python's executors: `max_workers`, `initializer`, `initargs`,
- * plus `modules` for functions sent by reference.
- *
- * @example An initializer and a module of task functions
- * ```ts
- * import { ThreadPoolExecutor } from "@concurrent/futures";
- * import assert from "node:assert/strict";
- *
- * // A module of task functions; in a program: new URL("./tasks.ts", import.meta.url)
- * const tasks = "data:text/javascript,const RATE = 3; export function triple(x) { return x * RATE; }";
- * const { triple } = await import(tasks); // the same module the workers import
- *
- * await using pool = new ThreadPoolExecutor({
- *   maxWorkers: 2,
- *   initializer: (name: string) => {
- *     (globalThis as { poolName?: string }).poolName = name; // once per worker
- *   },
- *   initargs: ["billing"],
- *   modules: [tasks],
- * });
- * assert.equal(await pool.submit(triple, 14), 42); // by reference: it uses RATE
- * assert.equal(await pool.submit(() => (globalThis as { poolName?: string }).poolName), "billing");
- * ```
- */
-export interface ExecutorOptions {
-  /**
-   * The most workers that run at once. Workers start lazily, one per submitted task while none
-   * is idle, and idle ones are reused.
-   * @default {os.availableParallelism()}
-   */
-  maxWorkers?: number;
-  /**
-   * Runs once in each worker before its first task; may be async. It crosses to the worker like
-   * a task function: self-contained source, or an export of a module in `modules`. If it throws,
-   * the pool is broken.
-   */
-  // deno-lint-ignore no-explicit-any
-  initializer?: (...args: any[]) => unknown;
-  /** Arguments for `initializer`. @default {[]} */
-  initargs?: unknown[];
-  /**
-   * Modules whose exported functions may be submitted by reference: the worker imports the module
-   * and calls the export, so such a function may use anything its module imports. Paths are
-   * resolved against the current directory; `URL`s (e.g. `new URL("./tasks.ts",
-   * import.meta.url)`) are used as they are.
-   */
-  modules?: (string | URL)[];
-}
 
 /** The validated common options. */
 export interface CommonOptions {

@@ -2,8 +2,10 @@
 // Every message between a host and its workers; imported by both sides. Runtime-neutral.
 
 import type { FunctionSpec } from "./_function_source.ts";
-import type { Packed } from "./_packed.ts";
-import type { EncodedThrown, Transport } from "./_serialize.ts";
+import type { ChunkOutcome } from "./_map.ts";
+import { pack, type Packed } from "./_packed.ts";
+import { decodeThrown, type EncodedThrown, type Transport } from "./_serialize.ts";
+import type { UnitKind } from "./_work_item.ts";
 
 /** Bumped whenever a message changes shape; host and worker must agree. */
 export const PROTOCOL_VERSION = 4;
@@ -75,7 +77,7 @@ export interface InitMessage {
   initializer?: FunctionSpec;
   initargs: unknown[];
   /**
-   * Thread pools: the claim cells of work sent ahead (see {@linkcode claimTag}), shared with the
+   * Thread pools: the claim cells of work sent ahead (see `_sent_ahead.ts`), shared with the
    * host, which takes back work a worker has not started when another worker is idle.
    */
   claims?: Int32Array;
@@ -124,14 +126,35 @@ export type HostMessage =
   | ExitMessage
   | BatchMessage<HostMessage>;
 
+// ── encoding ────────────────────────────────────────────────────────────────────────────────────
+
 /**
- * The value a claim cell holds while the work `id` sent ahead is neither started nor taken back.
- * The worker starts it only if it swaps this for {@linkcode CLAIM_STARTED}; the host takes it back
- * only if it swaps this for 0. Exactly one of the two wins.
+ * The message that sends unit `id` to a worker under function `key` (without the spec, which the
+ * caller adds when the worker lacks it): a task's arguments, or a chunk's items or argument lists.
  */
-export function claimTag(id: number): number {
-  return (id % 0x3fffffff) + 1;
+export function workMessage(
+  id: number,
+  kind: UnitKind,
+  key: string,
+  payload: unknown[],
+): TaskMessage | ChunkMessage {
+  if (kind === "task") return { t: "task", id, key, args: payload };
+  if (kind === "items") return { t: "chunk", id, key, items: pack(payload) };
+  // A chunk whose argument lists all have one argument travels as the arguments themselves.
+  const argLists = payload as unknown[][];
+  const items = new Array(argLists.length);
+  for (let i = 0; i < argLists.length; i++) {
+    const args = argLists[i]!;
+    if (args.length !== 1) return { t: "chunk", id, key, argLists };
+    items[i] = args[0];
+  }
+  return { t: "chunk", id, key, items: pack(items) };
 }
 
-/** A claim cell's value once its worker has started the work. */
-export const CLAIM_STARTED = -1;
+/** What a `chunk-done` message reports, as map() reads it. */
+export function chunkOutcome(message: ChunkDoneMessage): ChunkOutcome {
+  const { values, failed } = message;
+  return failed === undefined
+    ? { values }
+    : { values, error: { index: failed.index, error: decodeThrown(failed.error) } };
+}

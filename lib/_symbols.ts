@@ -16,8 +16,10 @@ export const kOnDone: unique symbol = Symbol("@concurrent/futures.onDone");
 export const kSubmitChunk: unique symbol = Symbol("@concurrent/futures.submitChunk");
 
 /**
- * `future[kSentAhead](ahead)`: the call waits, sent ahead, in a busy worker's queue, and stays
- * PENDING (cancellable) until the worker starts it. `ahead.started()` tells whether it has;
- * `ahead.withdraw()` takes it back unstarted (false once started). `undefined` clears it.
+ * `future[kStartGate](gate)`: the executor has handed the call on before it started (a pool sends
+ * a busy worker work ahead), and something other than the executor's own code decides when it
+ * starts. Until then the future stays PENDING: `gate.started()` tells `state` whether the call has
+ * started meanwhile, and `cancel()` succeeds only if `gate.withdraw()` takes the call back unstarted.
+ * `undefined` removes the gate; so does the future's leaving PENDING.
  */
-export const kSentAhead: unique symbol = Symbol("@concurrent/futures.sentAhead");
+export const kStartGate: unique symbol = Symbol("@concurrent/futures.startGate");

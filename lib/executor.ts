@@ -1,7 +1,7 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // This module is runtime-neutral.
 
-import { type AnyFunction, MapIterator } from "./_map.ts";
+import { type AnyFunction, type ChunkOutcome, MapIterator } from "./_map.ts";
 import { kSubmitChunk } from "./_symbols.ts";
 import { checkTimeout } from "./_timer.ts";
 import type { Future } from "./future.ts";
@@ -90,21 +90,6 @@ export interface ShutdownOptions {
    * @default {false}
    */
   cancelFutures?: boolean | undefined;
-}
-
-/**
- * What a chunk submitted through `executor[kSubmitChunk]` finishes with: the results of its items
- * in order, up to the first failing item, whose position inside the chunk and error are in `error`.
- * A failure of the worker itself (a broken pool) makes the chunk's future fail instead.
- */
-export interface ChunkOutcome {
-  /**
-   * The results of the items before the failing one (all of them when none failed); a pool
-   * delivers a chunk of numbers packed in an `Int32Array` or a `Float64Array`.
-   */
-  values: ArrayLike<unknown>;
-  /** The first failing item: its index inside the chunk and what it threw. */
-  error?: { index: number; error: unknown };
 }
 
 /**
@@ -358,4 +343,100 @@ function startMap(
     buffersize,
     signal,
   });
+}
+
+/**
+ * Per-call options of `submitWith()`, beyond Python's `submit`: an `AbortSignal` and a transfer
+ * list.
+ *
+ * @example Moving a buffer to a worker thread instead of copying it
+ * ```ts
+ * import { ThreadPoolExecutor } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new ThreadPoolExecutor(1);
+ * const buffer = new Uint8Array(1024).fill(1).buffer;
+ * const sum = pool.submitWith(
+ *   (b: ArrayBuffer) => new Uint8Array(b).reduce((a, x) => a + x, 0),
+ *   [buffer],
+ *   { transfer: [buffer] },
+ * );
+ * assert.equal(await sum, 1024);
+ * assert.equal(buffer.byteLength, 0); // moved at submitWith(): detached here already
+ * ```
+ *
+ * @example Giving up on a task
+ * ```ts
+ * import { ThreadPoolExecutor } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new ThreadPoolExecutor(1);
+ * const future = pool.submitWith(() => new Promise(() => {}), [], {
+ *   signal: AbortSignal.timeout(50),
+ * });
+ * await assert.rejects(future.result(), { name: "TimeoutError" }); // the signal's reason
+ * ```
+ */
+export interface SubmitOptions {
+  /**
+   * Abort the task: a queued task is dropped; a running one has its worker terminated and
+   * replaced. Either way the future fails with `signal.reason`.
+   */
+  signal?: AbortSignal;
+  /**
+   * Values to move to the worker instead of copying (thread pool only): `ArrayBuffer`s and
+   * `MessagePort`s that occur in the arguments. They move when `submitWith()` is called: the
+   * caller's copies are detached from then on, even while the task waits in the queue.
+   */
+  transfer?: readonly Transferable[];
+}
+
+/**
+ * Options both pools take, as in Python's executors: `max_workers`, `initializer`, `initargs`,
+ * plus `modules` for functions sent by reference.
+ *
+ * @example An initializer and a module of task functions
+ * ```ts
+ * import { ThreadPoolExecutor } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * // A module of task functions; in a program: new URL("./tasks.ts", import.meta.url)
+ * const tasks = "data:text/javascript,const RATE = 3; export function triple(x) { return x * RATE; }";
+ * const { triple } = await import(tasks); // the same module the workers import
+ *
+ * await using pool = new ThreadPoolExecutor({
+ *   maxWorkers: 2,
+ *   initializer: (name: string) => {
+ *     (globalThis as { poolName?: string }).poolName = name; // once per worker
+ *   },
+ *   initargs: ["billing"],
+ *   modules: [tasks],
+ * });
+ * assert.equal(await pool.submit(triple, 14), 42); // by reference: it uses RATE
+ * assert.equal(await pool.submit(() => (globalThis as { poolName?: string }).poolName), "billing");
+ * ```
+ */
+export interface ExecutorOptions {
+  /**
+   * The most workers that run at once. Workers start lazily, one per submitted task while none
+   * is idle, and idle ones are reused.
+   * @default {os.availableParallelism()}
+   */
+  maxWorkers?: number;
+  /**
+   * Runs once in each worker before its first task; may be async. It crosses to the worker like
+   * a task function: self-contained source, or an export of a module in `modules`. If it throws,
+   * the pool is broken.
+   */
+  // deno-lint-ignore no-explicit-any
+  initializer?: (...args: any[]) => unknown;
+  /** Arguments for `initializer`. @default {[]} */
+  initargs?: unknown[];
+  /**
+   * Modules whose exported functions may be submitted by reference: the worker imports the module
+   * and calls the export, so such a function may use anything its module imports. Paths are
+   * resolved against the current directory; `URL`s (e.g. `new URL("./tasks.ts",
+   * import.meta.url)`) are used as they are.
+   */
+  modules?: (string | URL)[];
 }

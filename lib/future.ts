@@ -2,7 +2,7 @@
 // This module is runtime-neutral.
 
 import { deferred } from "./_deferred.ts";
-import { kOnDone, kSentAhead } from "./_symbols.ts";
+import { kOnDone, kStartGate } from "./_symbols.ts";
 import { checkTimeout, deadlineOf, onDeadline } from "./_timer.ts";
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
 
@@ -78,12 +78,12 @@ export class Future<T> implements PromiseLike<T> {
   #outcome: Promise<T> | undefined;
   #resolveOutcome: ((value: never) => void) | undefined; // `never`: see #callbacks
   #rejectOutcome: ((reason: unknown) => void) | undefined;
-  // Set by a pool while the call waits in a busy worker's queue: PENDING until the worker starts it.
-  #ahead: { started(): boolean; withdraw(): boolean } | undefined;
+  // Set by an executor that handed the call on before it started (see kStartGate).
+  #gate: { started(): boolean; withdraw(): boolean } | undefined;
 
   /** The current state: `"PENDING"`, `"RUNNING"`, `"CANCELLED"` or `"FINISHED"`. */
   get state(): FutureState {
-    if (this.#ahead?.started()) this.#startedAhead();
+    if (this.#gate?.started()) this.#startedBeyondGate();
     return this.#state;
   }
 
@@ -107,8 +107,8 @@ export class Future<T> implements PromiseLike<T> {
    */
   cancel(): boolean {
     if (this.#state === "CANCELLED") return true;
-    if (this.#ahead && !this.#ahead.withdraw()) this.#startedAhead();
-    this.#ahead = undefined;
+    if (this.#gate && !this.#gate.withdraw()) this.#startedBeyondGate();
+    this.#gate = undefined;
     if (this.#state !== "PENDING") return false;
     this.#state = "CANCELLED";
     this.#complete();
@@ -249,7 +249,7 @@ export class Future<T> implements PromiseLike<T> {
    * @throws {InvalidStateError} If the future is already running or finished.
    */
   setRunningOrNotifyCancel(): boolean {
-    this.#ahead = undefined;
+    this.#gate = undefined;
     if (this.#state === "CANCELLED") return false;
     if (this.#state !== "PENDING") {
       throw new InvalidStateError(`Future in unexpected state: ${this.#state}`);
@@ -303,16 +303,17 @@ export class Future<T> implements PromiseLike<T> {
   }
 
   /**
-   * Internal: for a pool, the call waits sent ahead in a busy worker's queue (or no longer does).
+   * Internal: the call was handed on before it started, and `gate` tells when it starts (see
+   * `kStartGate`).
    *
-   * @param ahead Whether the worker has started the call, and how to take it back unstarted.
+   * @param gate Whether the call has started, and how to take it back unstarted.
    */
-  [kSentAhead](ahead: { started(): boolean; withdraw(): boolean } | undefined): void {
-    this.#ahead = ahead;
+  [kStartGate](gate: { started(): boolean; withdraw(): boolean } | undefined): void {
+    this.#gate = gate;
   }
 
-  #startedAhead(): void {
-    this.#ahead = undefined;
+  #startedBeyondGate(): void {
+    this.#gate = undefined;
     this.#state = "RUNNING";
   }
 
@@ -382,7 +383,7 @@ export class Future<T> implements PromiseLike<T> {
 
   // Wakes the internal listeners, then runs the callbacks; both lists are emptied.
   #complete(): void {
-    this.#ahead = undefined;
+    this.#gate = undefined;
     const listeners = this.#listeners;
     this.#listeners = undefined;
     if (listeners !== undefined) { for (const listener of listeners) this.#call(listener); }

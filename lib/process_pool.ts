@@ -2,20 +2,11 @@
 // ProcessPoolExecutor: the shared pool core over child processes of the same runtime.
 // Runtime-neutral; the runtime adapter starts the children.
 
-import { Executor } from "./executor.ts";
-import type { ChunkOutcome } from "./executor.ts";
-import type { Future } from "./future.ts";
-import { PoolCore, type SubmitOptions } from "./_pool_core.ts";
-import {
-  checkFunction,
-  checkSubmitOptions,
-  commonOptions,
-  describe,
-  type ExecutorOptions,
-} from "./_pool_options.ts";
+import { commonOptions, describe } from "./_pool_options.ts";
 import { BrokenProcessPool } from "./errors.ts";
+import type { ExecutorOptions } from "./executor.ts";
+import { PoolExecutor } from "./pool_executor.ts";
 import { runtimeAdapter } from "./runtime/mod.ts";
-import { kSubmitChunk } from "./_symbols.ts";
 
 /**
  * Options for {@linkcode ProcessPoolExecutor}: those of every pool, Python's
@@ -65,9 +56,7 @@ const WORKER_URL = new URL("../workers/process_worker.ts", import.meta.url);
  * assert.deepEqual(squares, [1, 4, 9]);
  * ```
  */
-export class ProcessPoolExecutor extends Executor {
-  #core: PoolCore;
-
+export class ProcessPoolExecutor extends PoolExecutor {
   /**
    * Create a pool; no worker starts until the first task is submitted.
    *
@@ -77,7 +66,6 @@ export class ProcessPoolExecutor extends Executor {
    * @throws {SerializationError} If `initializer` or `initargs` cannot be sent to a child.
    */
   constructor(options?: number | ProcessPoolOptions) {
-    super();
     const { common, options: opts } = commonOptions(options, ["maxTasksPerChild", "runtimeArgs"]);
     const { maxTasksPerChild, runtimeArgs = [] } = opts;
     if (maxTasksPerChild !== undefined) {
@@ -91,7 +79,7 @@ export class ProcessPoolExecutor extends Executor {
     if (!Array.isArray(runtimeArgs) || runtimeArgs.some((arg) => typeof arg !== "string")) {
       throw new TypeError("runtimeArgs must be an array of strings");
     }
-    this.#core = new PoolCore({
+    super({
       ...common,
       transport: "v8",
       prefetch: 1,
@@ -112,66 +100,6 @@ export class ProcessPoolExecutor extends Executor {
   }
 
   /**
-   * Schedule `fn(...args)` in a child process and return its future.
-   *
-   * @throws {TypeError} If `fn` is not a function.
-   * @throws {InvalidStateError} After `shutdown()`.
-   * @throws {BrokenProcessPool} If a child died or the initializer failed.
-   *
-   * @example A task's error arrives rebuilt, with its class and message
-   * ```ts
-   * import { ProcessPoolExecutor } from "@concurrent/futures";
-   * import assert from "node:assert/strict";
-   *
-   * await using pool = new ProcessPoolExecutor(1);
-   * const parse = (text: string) => JSON.parse(text);
-   * assert.deepEqual(await pool.submit(parse, '{"ok":true}'), { ok: true });
-   * await assert.rejects(pool.submit(parse, "{oops").result(), SyntaxError);
-   * ```
-   */
-  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
-    checkFunction(fn);
-    return this.#core.submit(fn, args, "task", undefined) as Future<Awaited<R>>;
-  }
-
-  /**
-   * `submit()` with per-call options. `signal`: a queued task is dropped; a running one has its
-   * child killed and replaced; either way the future fails with `signal.reason`. A `transfer`
-   * list is refused: nothing can be transferred to another process.
-   *
-   * @example A deadline for one task
-   * ```ts
-   * import { ProcessPoolExecutor } from "@concurrent/futures";
-   * import assert from "node:assert/strict";
-   *
-   * await using pool = new ProcessPoolExecutor(1);
-   * const stuck = pool.submitWith(() => new Promise(() => {}), [], {
-   *   signal: AbortSignal.timeout(100),
-   * });
-   * await assert.rejects(stuck.result(), { name: "TimeoutError" });
-   * assert.equal(await pool.submit(() => "still usable"), "still usable");
-   * ```
-   */
-  submitWith<A extends unknown[], R>(
-    fn: (...args: A) => R,
-    args: A,
-    options?: SubmitOptions,
-  ): Future<Awaited<R>> {
-    checkFunction(fn);
-    if (!Array.isArray(args)) throw new TypeError("args must be an array");
-    checkSubmitOptions(options);
-    return this.#core.submit(fn, args, "task", options) as Future<Awaited<R>>;
-  }
-
-  /**
-   * Stop accepting work. With `wait` (the default) resolve once every submitted task is done and
-   * every child has exited; `cancelFutures` cancels the tasks that have not started.
-   */
-  override shutdown(options: { wait?: boolean; cancelFutures?: boolean } = {}): Promise<void> {
-    return this.#core.shutdown(options.wait ?? true, options.cancelFutures ?? false);
-  }
-
-  /**
    * Send SIGTERM to every child: running futures fail with {@linkcode BrokenProcessPool}, queued
    * ones are cancelled, and the pool accepts no more work. Resolves when every child has exited.
    *
@@ -188,7 +116,7 @@ export class ProcessPoolExecutor extends Executor {
    * ```
    */
   terminateWorkers(): Promise<void> {
-    return this.#core.stopWorkers("SIGTERM");
+    return this.stopWorkers("SIGTERM");
   }
 
   /**
@@ -208,17 +136,6 @@ export class ProcessPoolExecutor extends Executor {
    * ```
    */
   killWorkers(): Promise<void> {
-    return this.#core.stopWorkers("SIGKILL");
-  }
-
-  /** @internal Chunked map: one message for a whole chunk, each way. */
-  override [kSubmitChunk](
-    fn: (...args: never[]) => unknown,
-    args: unknown[],
-    spread: boolean,
-  ): Future<ChunkOutcome> {
-    return this.#core.submit(fn, args, spread ? "argLists" : "items", undefined) as Future<
-      ChunkOutcome
-    >;
+    return this.stopWorkers("SIGKILL");
   }
 }

@@ -2,21 +2,11 @@
 // ThreadPoolExecutor: the shared pool core over worker threads. Runtime-neutral; the runtime
 // adapter starts the threads.
 
-import { Executor } from "./executor.ts";
-import type { ChunkOutcome } from "./executor.ts";
-import type { Future } from "./future.ts";
-import { PoolCore, type SubmitOptions } from "./_pool_core.ts";
-import {
-  checkFunction,
-  checkSubmitOptions,
-  commonOptions,
-  type ExecutorOptions,
-} from "./_pool_options.ts";
+import { commonOptions } from "./_pool_options.ts";
 import { BrokenThreadPool } from "./errors.ts";
+import type { ExecutorOptions } from "./executor.ts";
+import { PoolExecutor } from "./pool_executor.ts";
 import { runtimeAdapter } from "./runtime/mod.ts";
-import { kSubmitChunk } from "./_symbols.ts";
-
-export type { SubmitOptions };
 
 /**
  * Options for {@linkcode ThreadPoolExecutor}: those of every pool, and the threads' name prefix.
@@ -61,9 +51,7 @@ let poolCount = 0;
  * assert.equal(await future, 5);
  * ```
  */
-export class ThreadPoolExecutor extends Executor {
-  #core: PoolCore;
-
+export class ThreadPoolExecutor extends PoolExecutor {
   /**
    * Create a pool; no worker starts until the first task is submitted.
    *
@@ -73,7 +61,6 @@ export class ThreadPoolExecutor extends Executor {
    * @throws {SerializationError} If `initializer` or `initargs` cannot be sent to a worker.
    */
   constructor(options?: number | ThreadPoolOptions) {
-    super();
     const { common, options: opts } = commonOptions(options, ["name"]);
     if (opts.name !== undefined && typeof opts.name !== "string") {
       throw new TypeError("name must be a string");
@@ -84,7 +71,7 @@ export class ThreadPoolExecutor extends Executor {
     // busy worker may hold several tasks: fewer wake-ups per task. Without shared memory to claim
     // them with, it would wait there RUNNING, so only one goes ahead.
     const takeBack = typeof SharedArrayBuffer === "function";
-    this.#core = new PoolCore({
+    super({
       ...common,
       transport: "structured",
       prefetch: takeBack ? 3 : 1,
@@ -105,79 +92,5 @@ export class ThreadPoolExecutor extends Executor {
         initializerFailed: "A thread initializer failed, the thread pool is not usable anymore",
       },
     });
-  }
-
-  /**
-   * Schedule `fn(...args)` on a worker thread and return its future.
-   *
-   * @throws {TypeError} If `fn` is not a function.
-   * @throws {InvalidStateError} After `shutdown()`.
-   * @throws {BrokenThreadPool} If a worker died or the initializer failed.
-   *
-   * @example A closure is refused; pass the value instead
-   * ```ts
-   * import { SerializationError, ThreadPoolExecutor } from "@concurrent/futures";
-   * import assert from "node:assert/strict";
-   *
-   * await using pool = new ThreadPoolExecutor(1);
-   * const greeting = "Hello";
-   * const refused = await pool.submit((name: string) => `${greeting}, ${name}!`, "world")
-   *   .exception();
-   * assert.ok(refused instanceof SerializationError);
-   * assert.equal(refused.path, "fn");
-   * const greet = (greeting: string, name: string) => `${greeting}, ${name}!`;
-   * assert.equal(await pool.submit(greet, greeting, "world"), "Hello, world!");
-   * ```
-   */
-  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
-    checkFunction(fn);
-    return this.#core.submit(fn, args, "task", undefined) as Future<Awaited<R>>;
-  }
-
-  /**
-   * `submit()` with per-call options: an `AbortSignal` (a queued task is dropped; a running one has
-   * its worker terminated and replaced; either way the future fails with `signal.reason`) and a
-   * `transfer` list (`ArrayBuffer`s and ports move to the worker instead of being copied).
-   *
-   * @example Abort a running task
-   * ```ts
-   * import { ThreadPoolExecutor } from "@concurrent/futures";
-   * import assert from "node:assert/strict";
-   *
-   * await using pool = new ThreadPoolExecutor(1);
-   * const controller = new AbortController();
-   * const future = pool.submitWith(() => { for (;;); }, [], { signal: controller.signal });
-   * controller.abort(new Error("took too long"));
-   * await assert.rejects(future.result(), { message: "took too long" });
-   * ```
-   */
-  submitWith<A extends unknown[], R>(
-    fn: (...args: A) => R,
-    args: A,
-    options?: SubmitOptions,
-  ): Future<Awaited<R>> {
-    checkFunction(fn);
-    if (!Array.isArray(args)) throw new TypeError("args must be an array");
-    checkSubmitOptions(options);
-    return this.#core.submit(fn, args, "task", options) as Future<Awaited<R>>;
-  }
-
-  /**
-   * Stop accepting work. With `wait` (the default) resolve once every submitted task is done and
-   * every worker has exited; `cancelFutures` cancels the tasks that have not started.
-   */
-  override shutdown(options: { wait?: boolean; cancelFutures?: boolean } = {}): Promise<void> {
-    return this.#core.shutdown(options.wait ?? true, options.cancelFutures ?? false);
-  }
-
-  /** @internal Chunked map: one message for several items. */
-  override [kSubmitChunk](
-    fn: (...args: never[]) => unknown,
-    args: unknown[],
-    spread: boolean,
-  ): Future<ChunkOutcome> {
-    return this.#core.submit(fn, args, spread ? "argLists" : "items", undefined) as Future<
-      ChunkOutcome
-    >;
   }
 }

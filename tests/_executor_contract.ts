@@ -13,7 +13,7 @@ import {
   ThreadPoolExecutor,
   wait,
 } from "../mod.ts";
-import { functionCache } from "../lib/_pool_core.ts";
+import { functionCache } from "../lib/_function_table.ts";
 
 export type PoolKind = "thread" | "process";
 type Pool = ThreadPoolExecutor | ProcessPoolExecutor;

@@ -3,7 +3,7 @@
 
 import { Executor, Future, InvalidStateError } from "../mod.ts";
 import type { ShutdownOptions } from "../mod.ts";
-import type { ChunkOutcome } from "../lib/executor.ts";
+import type { ChunkOutcome } from "../lib/_map.ts";
 import { kSubmitChunk } from "../lib/_symbols.ts";
 
 /** Options for {@linkcode InlineExecutor}. */

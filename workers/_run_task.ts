@@ -5,8 +5,6 @@
 import type { FunctionSpec } from "../lib/_function_source.ts";
 import {
   type ChunkMessage,
-  CLAIM_STARTED,
-  claimTag,
   type ForgetMessage,
   type HostMessage,
   type InitMessage,
@@ -20,6 +18,7 @@ import {
   findUncloneable,
   type Transport,
 } from "../lib/_serialize.ts";
+import { CLAIM_STARTED, claimTag } from "../lib/_sent_ahead.ts";
 import { SerializationError } from "../lib/errors.ts";
 import { pack } from "../lib/_packed.ts";
 import type { HostPort } from "../lib/runtime/types.ts";

@@ -1,0 +1,129 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// What a pool checks before it queues work: the modules whose exports go by reference, the
+// initializer, each function and its arguments, and the transfer list. Runtime-neutral.
+
+import { type FunctionSpec, functionSpec, type ModuleRegistry } from "./_function_source.ts";
+import {
+  assertChunkCloneable,
+  assertCloneable,
+  describeCloneFailure,
+  type Transport,
+} from "./_serialize.ts";
+import type { WorkItem } from "./_work_item.ts";
+
+/** The pool's side of admission: how values travel, and what is loaded before work is checked. */
+export interface AdmissionPolicy {
+  transport: Transport;
+  initializer: ((...args: never[]) => unknown) | undefined;
+  /** Loads the modules whose exports go by reference; `undefined` when there are none. */
+  registry: Promise<ModuleRegistry> | undefined;
+}
+
+/**
+ * Admits work to a pool. Work is checked only once the modules listed in `modules` are loaded (a
+ * function may be one of their exports); until then the pool queues it unchecked and checks it
+ * when {@linkcode Admission.start} reports the set-up done.
+ */
+export class Admission {
+  #policy: AdmissionPolicy;
+  #registry: ModuleRegistry | undefined;
+  #initializerSpec: FunctionSpec | undefined;
+  #ready = false;
+  #starting = false;
+
+  constructor(policy: AdmissionPolicy) {
+    this.#policy = policy;
+    if (policy.registry === undefined) this.#prepare(undefined);
+  }
+
+  /** The modules are loaded and the initializer checked: work can be checked. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /** The initializer as it travels to each worker; set once ready. */
+  get initializerSpec(): FunctionSpec | undefined {
+    return this.#initializerSpec;
+  }
+
+  /**
+   * Loads the modules (once), then checks the initializer: `onReady()` once work can be checked,
+   * or `onFailure(what, cause)` when the pool cannot run.
+   */
+  start(
+    onReady: () => void,
+    onFailure: (what: "modules" | "initializer", cause: unknown) => void,
+  ): void {
+    if (this.#starting || this.#ready) return;
+    this.#starting = true;
+    this.#policy.registry!.then(
+      (registry) => {
+        try {
+          this.#prepare(registry);
+        } catch (error) {
+          onFailure("initializer", error);
+          return;
+        }
+        onReady();
+      },
+      (error) => onFailure("modules", error),
+    );
+  }
+
+  /**
+   * Resolves how the item's function travels and checks its arguments and transfer list, moving
+   * the transferred values now. A failure settles only the item's future: returns false then.
+   */
+  admit(item: WorkItem): boolean {
+    try {
+      item.spec = functionSpec(item.fn, "fn", this.#registry);
+      if (item.transfer) this.#checkTransfer(item.transfer);
+      if (item.kind === "task") {
+        assertCloneable(item.payload, this.#policy.transport, "args", item.transfer);
+      } else {
+        assertChunkCloneable(item.payload, item.kind, this.#policy.transport);
+      }
+    } catch (error) {
+      item.future.setException(error);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Moves the transfer list's buffers and ports now, into a private copy of the arguments that
+   * the worker will get: the caller's buffers are detached when submitWith() returns, not later
+   * when a worker takes the task, so nothing written to them afterwards can reach the task.
+   */
+  moveTransfers(item: WorkItem): boolean {
+    if (!item.transfer || item.transfer.length === 0) return true;
+    if (this.#policy.transport !== "structured") return true; // refused by admit()
+    try {
+      const transfer = item.transfer as Transferable[];
+      const moved = structuredClone({ payload: item.payload, transfer }, { transfer });
+      item.payload = moved.payload;
+      item.transfer = moved.transfer;
+      return true;
+    } catch (error) {
+      item.future.setException(
+        describeCloneFailure(item.payload, this.#policy.transport, "args", error),
+      );
+      return false;
+    }
+  }
+
+  #checkTransfer(transfer: readonly Transferable[]): void {
+    if (this.#policy.transport === "v8" && transfer.length > 0) {
+      assertCloneable(transfer, "v8", "transfer");
+      throw new TypeError("transfer lists are not supported by the process pool");
+    }
+  }
+
+  #prepare(registry: ModuleRegistry | undefined): void {
+    this.#registry = registry;
+    if (this.#policy.initializer) {
+      this.#initializerSpec = functionSpec(this.#policy.initializer, "initializer", registry);
+    }
+    this.#ready = true;
+  }
+}
