@@ -1,4 +1,4 @@
-// The executor contract (../shared/design/api.md), run against both pools: the analogue of
+// The executor contract (docs/api.md), run against both pools: the analogue of
 // CPython's create_executor_tests(). Each test owns and disposes its executor.
 
 import { describe, test } from "node:test";
