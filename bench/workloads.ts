@@ -7,51 +7,103 @@
 /** Where a contestant runs. `node` is the Node on PATH (20 on CI); `node24` comes from npm. */
 export type RuntimeId = "node" | "node24" | "deno" | "bun" | "python";
 
+/** Who a contestant is, as the chart colours it. */
+export type Kind = "ours" | "peer" | "python" | "none";
+
 export interface Library {
+  /** Its name in the tables. */
   label: string;
+  /** Its name on the chart, shorter. */
+  short: string;
+  kind: Kind;
   /** The program that runs its workloads, relative to the repository root. */
   program: string;
   /** The npm package whose version is recorded, if any. */
   pkg?: string;
 }
 
+const OURS_PROGRAM = "bench/workloads/ours.mjs";
+const PEERS_PROGRAM = "bench/workloads/node_peers.mjs";
+const RAW_PROGRAM = "bench/workloads/raw.mjs";
+const PYTHON_PROGRAM = "bench/python/bench.py";
+
 export const LIBRARIES: Record<string, Library> = {
-  "ours-thread": { label: "ours: ThreadPoolExecutor", program: "bench/workloads/ours.mjs" },
-  "ours-process": { label: "ours: ProcessPoolExecutor", program: "bench/workloads/ours.mjs" },
-  piscina: { label: "piscina", program: "bench/workloads/node_peers.mjs", pkg: "piscina" },
+  "ours-thread": {
+    label: "ours: ThreadPoolExecutor",
+    short: "ours: threads",
+    kind: "ours",
+    program: OURS_PROGRAM,
+  },
+  "ours-process": {
+    label: "ours: ProcessPoolExecutor",
+    short: "ours: processes",
+    kind: "ours",
+    program: OURS_PROGRAM,
+  },
+  piscina: {
+    label: "piscina",
+    short: "piscina",
+    kind: "peer",
+    program: PEERS_PROGRAM,
+    pkg: "piscina",
+  },
   tinypool: {
     label: "tinypool (threads)",
-    program: "bench/workloads/node_peers.mjs",
+    short: "tinypool: threads",
+    kind: "peer",
+    program: PEERS_PROGRAM,
     pkg: "tinypool",
   },
   "tinypool-process": {
     label: "tinypool (child_process)",
-    program: "bench/workloads/node_peers.mjs",
+    short: "tinypool: processes",
+    kind: "peer",
+    program: PEERS_PROGRAM,
     pkg: "tinypool",
   },
   "workerpool-thread": {
     label: "workerpool (thread)",
-    program: "bench/workloads/node_peers.mjs",
+    short: "workerpool: threads",
+    kind: "peer",
+    program: PEERS_PROGRAM,
     pkg: "workerpool",
   },
   "workerpool-process": {
     label: "workerpool (process)",
-    program: "bench/workloads/node_peers.mjs",
+    short: "workerpool: processes",
+    kind: "peer",
+    program: PEERS_PROGRAM,
     pkg: "workerpool",
   },
   "raw-thread": {
     label: "no library: worker_threads, 4 tasks in flight each",
-    program: "bench/workloads/raw.mjs",
+    short: "no library: threads",
+    kind: "none",
+    program: RAW_PROGRAM,
   },
   "raw-process": {
     label: "no library: fork() IPC, 2 tasks in flight each",
-    program: "bench/workloads/raw.mjs",
+    short: "no library: processes",
+    kind: "none",
+    program: RAW_PROGRAM,
   },
-  "python-thread": { label: "Python ThreadPoolExecutor", program: "bench/python/bench.py" },
-  "python-fork": { label: "Python ProcessPoolExecutor (fork)", program: "bench/python/bench.py" },
+  "python-thread": {
+    label: "Python ThreadPoolExecutor",
+    short: "Python: threads",
+    kind: "python",
+    program: PYTHON_PROGRAM,
+  },
+  "python-fork": {
+    label: "Python ProcessPoolExecutor (fork)",
+    short: "Python: fork",
+    kind: "python",
+    program: PYTHON_PROGRAM,
+  },
   "python-forkserver": {
     label: "Python ProcessPoolExecutor (forkserver)",
-    program: "bench/python/bench.py",
+    short: "Python: forkserver",
+    kind: "python",
+    program: PYTHON_PROGRAM,
   },
 };
 
