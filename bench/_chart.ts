@@ -61,8 +61,9 @@ export function chartSvg(results: ResultTables): string {
   );
   y += 18;
   const notes = [
-    `From bench/RESULTS.md (the run of ${results.date} at ${results.commit}): each bar is a ` +
-    "median over fresh processes.",
+    `The run of ${results.date} at ${results.commit}${
+      results.quick ? " (--quick)" : ""
+    }: each bar is a median over fresh processes, as in bench/RESULTS.md.`,
     "Beside it: how many times better than the workload's reference (above 1 is better; † = the " +
     "reference on another runtime).",
   ];

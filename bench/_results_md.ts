@@ -36,8 +36,13 @@ export interface ResultTables {
   /** The day of the run (YYYY-MM-DD). */
   date: string;
   commit: string;
+  /** Whether it was a `--quick` run (smaller sizes). */
+  quick: boolean;
   tables: ResultTable[];
 }
+
+/** The header of a workload's table. */
+const TABLE_HEADER = /^\|\s*library\s*\|\s*runtime\s*\|/;
 
 /** The cells of a Markdown table row. */
 function cells(line: string): string[] {
@@ -59,8 +64,10 @@ export function readResultTables(md: string, source = "RESULTS.md"): ResultTable
     const id = heading[1]!;
     const workload = WORKLOADS.find((w) => w.id === id);
     if (!workload) throw new Error(`${source} line ${i + 1}: unknown workload ${id}`);
-    while (i < lines.length && !/^\|\s*library\s*\|\s*runtime\s*\|/.test(lines[i]!)) i++;
-    const header = cells(lines[i] ?? "");
+    // The table under the heading, before the next heading.
+    i++;
+    while (i < lines.length && !lines[i]!.startsWith("## ") && !TABLE_HEADER.test(lines[i]!)) i++;
+    const header = lines[i]?.startsWith("|") ? cells(lines[i]!) : [];
     const reference = header[5]?.replace(/^× /, "");
     if (reference === undefined) {
       throw new Error(`${source}: the table of ${id} has no '| library | runtime | …' header`);
@@ -83,7 +90,8 @@ export function readResultTables(md: string, source = "RESULTS.md"): ResultTable
     }
     tables.push({ id, reference, rows });
   }
-  return { date: generated[1]!, commit: generated[2]!, tables };
+  const quick = /\(`bench\/run\.ts` --quick\)/.test(md);
+  return { date: generated[1]!, commit: generated[2]!, quick, tables };
 }
 
 /**
