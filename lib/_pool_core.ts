@@ -228,16 +228,27 @@ export class PoolCore {
   #pickWorker(item: WorkItem): PoolWorker | undefined {
     let best: PoolWorker | undefined;
     let starting = false;
+    const ahead = this.#mayGoAhead(item);
     for (const worker of this.#workers) {
       if (!worker.ready) starting = true;
       if (!worker.ready || worker.retiring) continue;
       const load = worker.inflight.size;
       if (load === 0) return worker;
-      if (load > this.#policy.prefetch || item.signal) continue;
-      if (worker.holdsAbortable()) continue;
+      if (!ahead || load > this.#policy.prefetch || worker.holdsAbortable()) continue;
       if (!best || load < best.inflight.size) best = worker;
     }
     return starting || this.#workers.size < this.#policy.maxWorkers ? undefined : best;
+  }
+
+  // Whether `item` (at the head of the queue) may wait, sent ahead, in a busy worker's queue. Not
+  // with a signal (aborting it would stop the worker). A thread pool can take it back for a worker
+  // that falls idle. A process pool cannot, so a child busy with a long task would hold it while
+  // another child idles; it goes ahead only while the queue behind it holds at least as many tasks
+  // as the pool has workers, so a child that frees up meanwhile finds work there (unless the other
+  // children drain all of it before the busy one is done: a long task among many short ones).
+  #mayGoAhead(item: WorkItem): boolean {
+    if (item.signal) return false;
+    return this.#policy.takeBack || this.#queue.length > this.#policy.maxWorkers;
   }
 
   // `item` goes ahead to busy `worker` in a claim cell, if one is free (else it is sent as

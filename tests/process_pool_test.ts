@@ -106,6 +106,31 @@ test("ProcessPoolExecutor: a result arrives while the task sent ahead of it stil
   }
 });
 
+// Python's pools never let a queued task wait behind a running one while a worker is idle. A task
+// sent ahead to a busy child cannot be taken back, so a child only gets one while the queue behind
+// it is at least as deep as the pool. Here the third task, if sent ahead behind the first, would
+// wait forever: the first waits for the file the third creates.
+test("ProcessPoolExecutor: a queued task never waits behind a running one while a child is idle", async () => {
+  const gate = join(tmpdir(), `futures-hol-${globalThis.process.pid}-${Date.now()}`);
+  try {
+    await using pool = new ProcessPoolExecutor({ maxWorkers: 2, modules: [TASKS] });
+    const { add, createFile, waitForFile } = await import(TASKS.href);
+    try {
+      await Promise.all([pool.submit(add, 0, 0), pool.submit(add, 0, 0)]); // two idle children
+      const long = pool.submit(waitForFile, gate);
+      const short = pool.submit(add, 1, 2);
+      const third = pool.submit(createFile, gate);
+      assert.equal(await short, 3);
+      assert.equal(await third.result({ timeout: 10_000 }), "created");
+      assert.equal(await long, "released");
+    } finally {
+      writeFileSync(gate, ""); // the long task ends even when the test fails
+    }
+  } finally {
+    rmSync(gate, { force: true });
+  }
+});
+
 test("ProcessPoolExecutor: queued arguments that cannot be cloned fail alone", {
   skip: typeof (globalThis as { Deno?: unknown }).Deno === "object",
 }, async () => {

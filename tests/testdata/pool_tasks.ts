@@ -1,5 +1,5 @@
 // Task functions submitted by reference (the pools list this module in `modules`).
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { threadId } from "node:worker_threads";
 
@@ -48,4 +48,10 @@ export function waitForFile(path: string): string {
   const nap = new Int32Array(new SharedArrayBuffer(4));
   while (!existsSync(path)) Atomics.wait(nap, 0, 0, 5);
   return "released";
+}
+
+/** Creates `path` (the gate `waitForFile` waits for). */
+export function createFile(path: string): string {
+  writeFileSync(path, "");
+  return "created";
 }
