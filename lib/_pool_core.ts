@@ -685,6 +685,7 @@ export class PoolCore {
       (error) => {
         this.#slots.delete(slot);
         this.#break("A worker could not be started, the pool is not usable anymore", error);
+        this.#maybeClose(); // already broken by an earlier failed spawn, shutdown() awaits this one
       },
     );
   }

@@ -106,9 +106,7 @@ test("ProcessPoolExecutor: a result arrives while the task sent ahead of it stil
   }
 });
 
-test("ProcessPoolExecutor: queued arguments that cannot be cloned fail alone", {
-  skip: typeof (globalThis as { Deno?: unknown }).Deno === "object",
-}, async () => {
+test("ProcessPoolExecutor: queued arguments that cannot be cloned fail alone", async () => {
   await using pool = new ProcessPoolExecutor(1);
   const echo = (x: unknown) => x;
   const futures = [
@@ -188,6 +186,31 @@ test("ProcessPoolExecutor: a script that never calls shutdown() still exits when
   const run = await runScript(testdata("forgotten_pool"), ["process"]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /result 42/);
+});
+
+// Issue #16, item 2: a second failed start found the pool broken already and never closed it, so
+// shutdown() (and leaving an `await using` block) never resolved. A null byte in an argument is
+// what makes every runtime's spawn throw (on Deno, so does a missing --allow-env: deno_test.ts).
+test("ProcessPoolExecutor: when no child can start, every future breaks and shutdown() resolves", async () => {
+  const pool = new ProcessPoolExecutor({ maxWorkers: 3, runtimeArgs: ["--bad\0flag"] });
+  const futures = [1, 2, 3].map((i) => pool.submit((n: number) => n, i));
+  for (const f of futures) {
+    const error = await f.exception();
+    assert.ok(error instanceof BrokenProcessPool, String(error));
+    assert.equal(
+      (error as Error).message,
+      "A worker could not be started, the pool is not usable anymore",
+    );
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error("shutdown() still pending after 5 s")), 5_000);
+  });
+  try {
+    await Promise.race([pool.shutdown(), hung]);
+  } finally {
+    clearTimeout(timer);
+  }
 });
 
 test("ProcessPoolExecutor: bad maxTasksPerChild and runtimeArgs are refused", () => {
