@@ -189,6 +189,7 @@ export class PoolCore {
   #cacheForget = Math.min(Math.max(functionCache.forget, 1), functionCache.size);
 
   constructor(policy: PoolPolicy) {
+    assertCloneable(policy.initargs, policy.transport, "initargs");
     this.#policy = policy;
     if (policy.registry === undefined) this.#prepare(undefined);
   }
@@ -703,7 +704,17 @@ export class PoolCore {
         };
         if (this.#initializerSpec) init.initializer = this.#initializerSpec;
         if (slot.claims) init.claims = slot.claims;
-        slot.handle!.postMessage(init);
+        try {
+          slot.handle!.postMessage(init);
+        } catch (error) {
+          const cause = describeCloneFailure(
+            init.initargs,
+            this.#policy.transport,
+            "initargs",
+            error,
+          );
+          this.#break(this.#policy.messages.initializerFailed, cause);
+        }
         return;
       }
       case "ready":

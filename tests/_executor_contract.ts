@@ -272,6 +272,24 @@ export function executorContract(kind: PoolKind): void {
       assert.throws(() => pool.submit(() => 1), BrokenExecutor);
     });
 
+    // Sending them threw inside the worker's "hello" handler, which ended the whole program.
+    test(`${name}: initargs that cannot be sent are refused, or break the pool`, async () => {
+      const initializer = (_value: unknown) => {};
+      assert.throws(() => make({ initializer, initargs: [1, new Proxy({}, {})] }), {
+        name: "SerializationError",
+        message: "initargs[1] is a Proxy, which cannot be cloned",
+      });
+      // Deeper than the check looks: only the real clone finds the function.
+      let deep: unknown = () => 1;
+      for (let i = 0; i < 1500; i++) deep = { next: deep };
+      await using pool = make({ maxWorkers: 1, initializer, initargs: [deep] });
+      const error = await pool.submit(() => 1).exception() as Error;
+      assert.ok(error instanceof BrokenExecutor, String(error));
+      assert.match(error.message, /initializer failed/);
+      assert.ok(error.cause instanceof SerializationError, String(error.cause));
+      assert.equal(error.cause.path, "initargs");
+    });
+
     test(`${name}: a worker that exits mid-task breaks the pool; every future settles`, async () => {
       await using pool = make(1);
       const dying = pool.submit(() => {

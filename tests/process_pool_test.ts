@@ -121,6 +121,19 @@ test("ProcessPoolExecutor: queued arguments that cannot be cloned fail alone", a
   assert.equal(await futures[3], 4);
 });
 
+test("ProcessPoolExecutor: unsendable values among 1 MiB messages fail alone; the program exits", async () => {
+  const run = await runScript(testdata("unsendable_queue"), [], { timeoutMs: 15_000 });
+  assert.equal(run.signal, null, `still alive after 15 s\n${run.stdout}${run.stderr}`);
+  assert.equal(run.code, 0, run.stderr);
+  const M = 1 << 20;
+  assert.equal(
+    run.stdout.split("\n")[0],
+    `${M} ${M} SerializationError(args[0]) ${M} SerializationError(args) ${M} ` +
+      `SerializationError(result) ${M} SerializationError(result) ${M}`,
+  );
+  assert.match(run.stdout, /same child: true\nshut down/);
+});
+
 test("ProcessPoolExecutor.killWorkers(): running futures break, queued ones are cancelled", async () => {
   const pool = new ProcessPoolExecutor(1);
   const running = pool.submit(async () => {

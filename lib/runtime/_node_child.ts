@@ -12,6 +12,8 @@ export interface ChildCommand {
   /** `undefined` means `fork()` with the current runtime. */
   command?: string;
   args: readonly string[];
+  /** Throws if a message cannot be sent, before `send()` writes any of it (Deno). */
+  assertSendable?: (message: unknown) => void;
 }
 
 /** Start a child process speaking advanced-serialization IPC. */
@@ -66,6 +68,7 @@ export function spawnNodeChild(
     unrefable: true,
     postMessage(message) {
       if (ended || !child.connected) return;
+      how.assertSendable?.(message);
       child.send(message as never);
     },
     terminate(signal = "SIGTERM") {
