@@ -15,6 +15,18 @@ export type FunctionSpec =
   | { kind: "module"; url: string; name: string };
 
 type ModuleSpec = Extract<FunctionSpec, { kind: "module" }>;
+
+/**
+ * The key a worker caches `spec`'s compiled or imported function under: the source's `id`, or the
+ * module URL and export name as a JSON pair. Both of those may hold any character (`#` in a URL's
+ * fragment or in a string export name), so no separator joins them unambiguously.
+ *
+ * @param spec How the function crosses.
+ * @returns A key that no other spec of this process has.
+ */
+export function functionKey(spec: FunctionSpec): string {
+  return spec.kind === "source" ? spec.id : JSON.stringify([spec.url, spec.name]);
+}
 // deno-lint-ignore ban-types
 type AnyFunction = Function;
 

@@ -5,7 +5,12 @@
 
 import type { ChunkOutcome } from "./executor.ts";
 import { Future } from "./future.ts";
-import { type FunctionSpec, functionSpec, type ModuleRegistry } from "./_function_source.ts";
+import {
+  functionKey,
+  type FunctionSpec,
+  functionSpec,
+  type ModuleRegistry,
+} from "./_function_source.ts";
 import {
   type ChunkMessage,
   CLAIM_STARTED,
@@ -554,7 +559,7 @@ export class PoolCore {
     sent: Set<string> | undefined,
   ): { message: TaskMessage | ChunkMessage; key: string } {
     const spec = item.spec!;
-    const key = spec.kind === "source" ? spec.id : `${spec.url}#${spec.name}`;
+    const key = functionKey(spec);
     const message: TaskMessage | ChunkMessage = item.kind === "task"
       ? { t: "task", id: item.id, key, args: item.payload }
       : item.kind === "items"

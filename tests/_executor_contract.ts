@@ -23,6 +23,11 @@ const TASKS = new URL(
   import.meta.url,
 );
 
+const EXPORT_NAMES = new URL(
+  `./testdata/export_names${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
+  import.meta.url,
+);
+
 // Processes share no memory, so the tests that need a task to be busy for a while use a short
 // real wait (well under 100 ms) rather than an Atomics gate.
 const sleepThen = async <T>(ms: number, value: T): Promise<T> => {
@@ -216,6 +221,20 @@ export function executorContract(kind: PoolKind): void {
       const { add, double } = await import(TASKS.href);
       assert.equal(await pool.submit(add, 2, 3), 5);
       assert.equal(await pool.submit(double, 21), 42);
+    });
+
+    // Issue #16, item 6: the cache key was `${url}#${name}`, the same for ("m", "x#y") and
+    // ("m#x", "y"), so the worker ran the first function for both. (Bun imports both URLs as one
+    // module, whose functions the registry lists once: no second key there.)
+    test(`${name}: exports are told apart whatever their module URL and name`, async () => {
+      const url = EXPORT_NAMES.href;
+      await using pool = make({ maxWorkers: 1, modules: [url, `${url}#x`] });
+      const plain = await import(url);
+      const fragment = await import(`${url}#x`);
+      assert.equal(await pool.submit(plain["x#y"]), "b");
+      assert.equal(await pool.submit(fragment.y), "y");
+      assert.equal(await pool.submit(fragment["x#y"]), "b");
+      assert.equal(await pool.submit(plain.y), "y");
     });
 
     test(`${name}: a module in \`modules\` that cannot be imported breaks the pool, naming it`, async () => {

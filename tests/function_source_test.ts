@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { functionSpec, ModuleRegistry } from "../lib/_function_source.ts";
+import { functionKey, functionSpec, ModuleRegistry } from "../lib/_function_source.ts";
 import { WORKER_GLOBALS } from "../lib/_free_variables.ts";
 import { SerializationError } from "../lib/errors.ts";
 import { add, offset, pid } from "./testdata/math_tasks.ts";
@@ -485,6 +485,18 @@ test("ModuleRegistry sends exported functions by reference, checked before sourc
     assert.equal(module[ref.name](...args), expected);
   }
   assert.equal(registry.lookup(() => 1), undefined);
+});
+
+test("functionKey() tells apart every module URL and export name, and every source", () => {
+  const keys = [
+    functionKey({ kind: "module", url: "file:///m.ts", name: "x#y" }),
+    functionKey({ kind: "module", url: "file:///m.ts#x", name: "y" }),
+    functionKey({ kind: "module", url: "file:///m.ts", name: '","' }),
+    functionKey({ kind: "module", url: 'file:///m.ts","', name: "" }),
+    functionKey(functionSpec((x: number) => x, "fn")),
+    functionKey(functionSpec((x: number) => x + 1, "fn")),
+  ];
+  assert.equal(new Set(keys).size, keys.length, keys.join(" "));
 });
 
 test("ModuleRegistry.load() resolves paths against the working directory and keeps URLs", async () => {
