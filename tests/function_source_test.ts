@@ -542,6 +542,24 @@ test("WORKER_GLOBALS are all defined here, but for runtime namespaces and recent
   assert.deepEqual(missing, []);
 });
 
+// Issue #16, item 6: `a` was refused as a variable of an enclosing scope.
+test("functionSpec() accepts names inside \`with\`, which its object may provide", async () => {
+  const withBody = new Function("o", "with (o) { return a + b; }") as Fn;
+  assert.equal(await runSpec(withBody, [{ a: 1, b: 2 }]), 3);
+  const nested = new Function("o", "with (o) { const f = () => { { return a; } }; return f(); }");
+  assert.equal(await runSpec(nested as Fn, [{ a: "a" }]), "a");
+  // Outside the body, and in its object expression, names are what they always are.
+  for (const [body, name] of [["with (o) { a; } return c;", "c"], ["with (d) { a; }", "d"]]) {
+    assert.throws(() => functionSpec(new Function("o", body!), "fn"), {
+      name: "SerializationError",
+      message: new RegExp(`^fn uses \`${name}\` from an enclosing scope`),
+    });
+  }
+  // `this` is never the object's.
+  const arrow = (0, eval)("(function () { return (o) => { with (o) { return this; } }; })")();
+  assert.throws(() => functionSpec(arrow, "fn"), { message: /uses `this`/ });
+});
+
 test("functionSpec() keeps a sloppy-mode function sloppy and makes the others strict", async () => {
   const sloppy = new Function("return 010 + (this === globalThis ? 1 : 0);") as Fn;
   assert.equal(await runSpec(sloppy, []), 9);
