@@ -410,6 +410,27 @@ const refused: [string, Fn | (() => Fn), string[]][] = [
       "`self`",
     ],
   ],
+  // Issue #16, item 6: these passed the check, then failed in the worker with a SyntaxError.
+  [
+    "a method using a private name of its class",
+    class {
+      #count = 1;
+      read() {
+        return this.#count;
+      }
+    }.prototype.read,
+    ["uses `#count`, a private name of its class", "only inside the class body"],
+  ],
+  [
+    "a static method testing for a private name",
+    class {
+      #brand = true;
+      static isOne(o: object) {
+        return #brand in o;
+      }
+    }.isOne,
+    ["uses `#brand`, a private name of its class"],
+  ],
   ["a native function", Math.max, ["native function (max)"]],
   ["a bound function", add.bind(null, 1), ["is a bound function and cannot be sent to a worker"]],
   ["a class", class Point {} as unknown as Fn, ["is a class"]],
