@@ -285,7 +285,7 @@ function classify(
     if (ArrayBuffer.isView(x)) kind = VIEW;
     else if (x instanceof Error) return ERROR; // any class of error
     else if (transfer?.includes(x)) return LEAF;
-    else return describeInstance(proto);
+    else return describeInstance(x, proto);
   }
   if (kind < LEAF) return kind;
   if (transport === "structured") return LEAF;
@@ -316,7 +316,16 @@ function describeFunction(fn: unknown): string {
     : "is a function, which cannot be cloned";
 }
 
-function describeInstance(proto: object): string {
+function describeInstance(x: object, proto: object): string {
+  // A generator object's prototype is its function's `prototype`, which has no constructor.
+  const tag = Object.prototype.toString.call(x);
+  if (tag === "[object Generator]") {
+    return "is a generator, which cannot be cloned; return its values instead (`[...generator]`)";
+  }
+  if (tag === "[object AsyncGenerator]") {
+    return "is an async generator, which cannot be cloned; collect its values with `for await` " +
+      "and return those";
+  }
   const name = constructorName(proto);
   const ctor = (globalThis as Record<string, unknown>)[name];
   if (typeof ctor === "function" && ctor.prototype === proto) {

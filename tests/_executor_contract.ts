@@ -216,6 +216,16 @@ export function executorContract(kind: PoolKind): void {
       assert.equal(await pool.submit(() => 5), 5);
     });
 
+    test(`${name}: a generator returned as a result is named as one`, async () => {
+      await using pool = make(1);
+      const error = await pool.submit(function* () {
+        yield 1;
+      }).exception();
+      assert.ok(error instanceof SerializationError);
+      assert.equal(error.path, "result");
+      assert.match(error.message, /^result is a generator, which cannot be cloned/);
+    });
+
     test(`${name}: functions exported from a listed module go by reference`, async () => {
       await using pool = make({ maxWorkers: 1, modules: [TASKS] });
       const { add, double } = await import(TASKS.href);

@@ -215,6 +215,30 @@ const refused: [string, () => unknown, string, string, string][] = [
     "x[0]",
     "is a class instance (Foo) whose prototype would be lost",
   ],
+  // Issue #16, item 6: these were "class instance (anonymous class)".
+  [
+    "a generator",
+    () => ({
+      g: (function* () {
+        yield 1;
+      })(),
+    }),
+    "x",
+    "x.g",
+    "is a generator, which cannot be cloned; return its values instead (`[...generator]`)",
+  ],
+  [
+    "an async generator",
+    () => [
+      (async function* () {
+        yield 1;
+      })(),
+    ],
+    "x",
+    "x[0]",
+    "is an async generator, which cannot be cloned; collect its values with `for await` and " +
+    "return those",
+  ],
   [
     "an Array subclass",
     () => ({ a: MyArray.from([1]) }),
