@@ -15,6 +15,8 @@ import type { WorkItem } from "./_work_item.ts";
 export interface AdmissionPolicy {
   transport: Transport;
   initializer: ((...args: never[]) => unknown) | undefined;
+  /** The initializer's arguments, checked at construction. */
+  initargs: unknown[];
   /** Loads the modules whose exports go by reference; `undefined` when there are none. */
   registry: Promise<ModuleRegistry> | undefined;
 }
@@ -32,6 +34,7 @@ export class Admission {
   #starting = false;
 
   constructor(policy: AdmissionPolicy) {
+    assertCloneable(policy.initargs, policy.transport, "initargs");
     this.#policy = policy;
     if (policy.registry === undefined) this.#prepare(undefined);
   }

@@ -49,14 +49,21 @@ interface Scope {
   parent: Scope | undefined;
   /** A function-like scope: `var` declarations stop here. */
   vars: boolean;
+  /** The body of a `with` statement: any name may be a property of its object. */
+  open?: boolean;
   names: Set<string>;
 }
+
+// Not names looked up in scopes, so a `with` object cannot provide them.
+const NOT_IDENTIFIERS = new Set(["this", "super", "new.target"]);
 
 /**
  * The free variables of `root`: names it reads or writes without declaring them, in order of first
  * use. Besides identifiers this reports `this`, `super` and `new.target` used by an arrow function
  * that is not inside a function of `root`, and `arguments` outside any non-arrow function; those
  * too belong to an enclosing scope. Globals are not filtered out (see {@linkcode WORKER_GLOBALS}).
+ * Inside a `with` statement's body, an identifier not declared there may be a property of its
+ * object, which only running the code can tell: such names are not reported.
  *
  * @param root The function (or an object literal holding one method) to analyse.
  * @returns The names of the free variables, each once.
@@ -68,7 +75,10 @@ export function freeVariables(root: AnyNode): string[] {
   const free = new Set<string>();
   for (const { name, scope } of uses) {
     let s: Scope | undefined = scope;
-    while (s !== undefined && !s.names.has(name)) s = s.parent;
+    while (s !== undefined && !s.names.has(name)) {
+      if (s.open && !NOT_IDENTIFIERS.has(name)) break; // perhaps the `with` object's
+      s = s.parent;
+    }
     if (s === undefined) free.add(name);
   }
   return [...free];
@@ -189,6 +199,13 @@ function visit(node: AnyNode, scope: Scope, uses: Uses): void {
     case "LabeledStatement":
       visit(node.body, scope, uses);
       return;
+    case "WithStatement": {
+      visit(node.object, scope, uses);
+      const inner = child(scope, false);
+      inner.open = true;
+      visit(node.body, inner, uses);
+      return;
+    }
     case "BreakStatement":
     case "ContinueStatement":
     case "PrivateIdentifier":

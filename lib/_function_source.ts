@@ -17,11 +17,15 @@ export type FunctionSpec =
 type ModuleSpec = Extract<FunctionSpec, { kind: "module" }>;
 
 /**
- * The key a function is cached under in a worker (see `_function_table.ts`): its source's id, or
- * its module and export name.
+ * The key a worker caches `spec`'s compiled or imported function under: the source's `id`, or the
+ * module URL and export name as a JSON pair. Both of those may hold any character (`#` in a URL's
+ * fragment or in a string export name), so no separator joins them unambiguously.
+ *
+ * @param spec How the function crosses.
+ * @returns A key that no other spec of this process has.
  */
 export function functionKey(spec: FunctionSpec): string {
-  return spec.kind === "source" ? spec.id : `${spec.url}#${spec.name}`;
+  return spec.kind === "source" ? spec.id : JSON.stringify([spec.url, spec.name]);
 }
 // deno-lint-ignore ban-types
 type AnyFunction = Function;
@@ -97,8 +101,9 @@ export class ModuleRegistry {
  * @param role What it is, for messages and the error's `path`: `"fn"` or `"initializer"`.
  * @param registry The executor's modules, if it has any.
  * @returns The spec to send (the same object for the same function).
- * @throws {SerializationError} If `fn` is native, bound, a class, an accessor, or uses a variable
- * from an enclosing scope; `path` is `role`.
+ * @throws {SerializationError} If `fn` is native, bound, a class, an accessor, a method using a
+ * private name of its class (`this.#x`), or uses a variable from an enclosing scope; `path` is
+ * `role`.
  */
 export function functionSpec(
   fn: AnyFunction,
@@ -178,6 +183,8 @@ function analyzeSource(source: string): Analysis {
   } else if (node.type !== "ArrowFunctionExpression" && node.type !== "FunctionExpression") {
     return { problem: "could not be parsed as a function expression" };
   }
+  const privateName = source.includes("#") ? undeclaredPrivateName(expression, strict) : undefined;
+  if (privateName !== undefined) return { problem: usesPrivateName(privateName) };
   const free = freeVariables(node).filter((name) => !WORKER_GLOBALS.has(name));
   if (free.length > 0) return { problem: describeFree(free) };
   if (strict) expression = `(function () { "use strict"; return ${expression}; })()`;
@@ -212,6 +219,12 @@ function methodExpression(source: string, key: Expression | undefined): string {
   return `((o) => o[Reflect.ownKeys(o)[0]])${object}`;
 }
 
+function usesPrivateName(name: string): string {
+  return `uses \`${name}\`, a private name of its class, which exists only inside the class ` +
+    "body, so the function cannot be compiled on its own in a worker; export a function that " +
+    "calls it from a module listed in `modules`";
+}
+
 function describeFree(names: string[]): string {
   const shown = names.slice(0, 3).map((name) => `\`${name}\``).join(", ");
   const more = names.length > 3 ? ` and ${names.length - 3} more` : "";
@@ -222,16 +235,34 @@ function describeFree(names: string[]): string {
     `define ${one ? "it" : "them"} inside the function, ${ADVICE}`;
 }
 
+// A method of a class may use the class's private names (`this.#x`, `#x in o`), which are only
+// valid inside the class body: compiled on its own, in a worker, it is a SyntaxError. Returns the
+// first such name, if any. (The first parse skips this check, so that such a method is told
+// apart from source that does not parse at all.)
+function undeclaredPrivateName(expression: string, strict: boolean): string | undefined {
+  const checked = parseExpression(expression, strict, true);
+  if (!(checked instanceof SyntaxError)) return undefined;
+  // Acorn names it (`this.#x`), or stops at it (`#x in o`).
+  const named = /Private field '(#[^']*)' must be declared/.exec(checked.message)?.[1];
+  const pos = (checked as { pos?: unknown }).pos;
+  const at = typeof pos === "number" ? expression.slice(pos - prefixOf(strict).length) : "";
+  return named ?? /^#[\p{ID_Continue}$\u200c\u200d]+/u.exec(at)?.[0];
+}
+
 // Parse `text` (a parenthesized expression) inside a plain function, so that `new.target`,
 // `arguments` and `super` parse and can be reported as uses of an enclosing scope.
-function parseExpression(text: string, strict: boolean): Expression | SyntaxError {
-  const prefix = strict ? '(function () { "use strict"; return ' : "(function () { return ";
+function parseExpression(
+  text: string,
+  strict: boolean,
+  checkPrivateFields = false,
+): Expression | SyntaxError {
+  const prefix = prefixOf(strict);
   try {
     const program = parse(`${prefix}${text} })`, {
       ecmaVersion: "latest",
       sourceType: "script",
       allowSuperOutsideMethod: true,
-      checkPrivateFields: false,
+      checkPrivateFields,
     });
     const statement = program.body[0];
     if (
@@ -254,6 +285,10 @@ function parseExpression(text: string, strict: boolean): Expression | SyntaxErro
   } catch (error) {
     return error instanceof SyntaxError ? error : new SyntaxError(String(error));
   }
+}
+
+function prefixOf(strict: boolean): string {
+  return strict ? '(function () { "use strict"; return ' : "(function () { return ";
 }
 
 function resolveModule(module: string | URL, index: number): string {

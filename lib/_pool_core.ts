@@ -394,6 +394,7 @@ export class PoolCore {
       (error) => {
         this.#workers.delete(worker);
         this.#break("A worker could not be started, the pool is not usable anymore", error);
+        this.#maybeClose(); // already broken by an earlier failed spawn, shutdown() awaits this one
       },
     );
   }
@@ -410,7 +411,17 @@ export class PoolCore {
         const initializer = this.#admission.initializerSpec;
         if (initializer) init.initializer = initializer;
         if (worker.claims) init.claims = worker.claims.cells;
-        worker.handle!.postMessage(init);
+        try {
+          worker.handle!.postMessage(init);
+        } catch (error) {
+          const cause = describeCloneFailure(
+            init.initargs,
+            this.#policy.transport,
+            "initargs",
+            error,
+          );
+          this.#break(this.#policy.messages.initializerFailed, cause);
+        }
         return;
       }
       case "ready":

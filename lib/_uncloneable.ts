@@ -1,6 +1,8 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // This module is runtime-neutral: it finds the first value a transport cannot carry, by inspection.
 
+import { isProxy } from "./runtime/proxy.ts";
+
 /**
  * How values travel: `"structured"` is structured clone (thread workers, with a transfer list);
  * `"v8"` is `node:v8` serialization over IPC (child processes).
@@ -20,16 +22,17 @@ export interface Uncloneable {
  * change. Primitives return at once; cycles and shared references are visited once; typed arrays
  * and buffers are not descended into; getters are read, as a real clone reads them.
  *
- * Refused: functions, symbols, `WeakMap`/`WeakSet`/`WeakRef`/`FinalizationRegistry`, `Promise`,
- * `MessagePort` (unless in `transfer`), other host objects (`URL`, `Headers`, …), and instances of
- * classes (including subclasses of `Array`, `Map`, …) whose prototype would be lost. Errors of any
- * class pass: only their `cause` and an `AggregateError`'s `errors` are checked (as values they
- * arrive as their built-in class; thrown errors keep more, see `encodeThrown`). Typed arrays of any
- * class pass (a `Buffer` arrives as a `Uint8Array`). Symbol-keyed and non-enumerable properties
- * pass, since a clone drops them. With `"v8"`, a `SharedArrayBuffer` (or a view of one), `Blob`,
+ * Refused: functions, symbols, proxies (of anything: every runtime's clone refuses them),
+ * `WeakMap`/`WeakSet`/`WeakRef`/`FinalizationRegistry`, `Promise`, `MessagePort` (unless in
+ * `transfer`), other host objects (`URL`, `Headers`, …), and instances of classes (including
+ * subclasses of `Array`, `Map`, …) whose prototype would be lost. Errors of any class pass: only
+ * their `cause` and an `AggregateError`'s `errors` are checked (as values they arrive as their
+ * built-in class; thrown errors keep more, see `encodeThrown`). Typed arrays of any class pass (a
+ * `Buffer` arrives as a `Uint8Array`). Symbol-keyed and non-enumerable properties pass, since a
+ * clone drops them. With `"v8"`, a `SharedArrayBuffer` (or a view of one), `Blob`,
  * `File` and `DOMException` are refused too. Not found here (a real clone still fails, see
- * `describeCloneFailure`): proxies, non-index properties of dense arrays, and anything nested more
- * than 1000 levels deep.
+ * `describeCloneFailure`): non-index properties of dense arrays, and anything nested more than 1000
+ * levels deep.
  *
  * Paths: `.key` or `["a-b"]` for properties, `[3]` for array items, `.get("k")` for the value of a
  * Map entry whose key is a string, number, bigint (`.get(2n)`), boolean, `null` or `undefined`, and
@@ -110,7 +113,9 @@ const SHORT_LIST = 64;
 
 function isPrimitiveList(x: unknown): boolean {
   try {
-    if (!Array.isArray(x) || Object.getPrototypeOf(x) !== Array.prototype) return false;
+    if (!Array.isArray(x) || isProxy(x) || Object.getPrototypeOf(x) !== Array.prototype) {
+      return false;
+    }
     if (x.length > SHORT_LIST) return false;
     for (let i = 0; i < x.length; i++) if (needsCheck(x[i])) return false;
     return true;
@@ -132,6 +137,8 @@ function unreadable(error: unknown): Failure {
 // `x` is an object, a function or a symbol.
 function check(x: unknown, context: Context, depth: number): Failure | undefined {
   if (typeof x === "symbol") return { steps: [], reason: "is a symbol, which cannot be cloned" };
+  // Before anything else: the walk would read a proxy through its traps, as if it were its target.
+  if (isProxy(x)) return { steps: [], reason: "is a Proxy, which cannot be cloned" };
   if (typeof x === "function") return { steps: [], reason: describeFunction(x) };
   const object = x as object;
   if (context.seen.has(object)) return undefined;
@@ -278,7 +285,7 @@ function classify(
     if (ArrayBuffer.isView(x)) kind = VIEW;
     else if (x instanceof Error) return ERROR; // any class of error
     else if (transfer?.includes(x)) return LEAF;
-    else return describeInstance(proto);
+    else return describeInstance(x, proto);
   }
   if (kind < LEAF) return kind;
   if (transport === "structured") return LEAF;
@@ -309,7 +316,16 @@ function describeFunction(fn: unknown): string {
     : "is a function, which cannot be cloned";
 }
 
-function describeInstance(proto: object): string {
+function describeInstance(x: object, proto: object): string {
+  // A generator object's prototype is its function's `prototype`, which has no constructor.
+  const tag = Object.prototype.toString.call(x);
+  if (tag === "[object Generator]") {
+    return "is a generator, which cannot be cloned; return its values instead (`[...generator]`)";
+  }
+  if (tag === "[object AsyncGenerator]") {
+    return "is an async generator, which cannot be cloned; collect its values with `for await` " +
+      "and return those";
+  }
   const name = constructorName(proto);
   const ctor = (globalThis as Record<string, unknown>)[name];
   if (typeof ctor === "function" && ctor.prototype === proto) {

@@ -23,6 +23,11 @@ const TASKS = new URL(
   import.meta.url,
 );
 
+const EXPORT_NAMES = new URL(
+  `./testdata/export_names${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
+  import.meta.url,
+);
+
 // Processes share no memory, so the tests that need a task to be busy for a while use a short
 // real wait (well under 100 ms) rather than an Atomics gate.
 const sleepThen = async <T>(ms: number, value: T): Promise<T> => {
@@ -211,11 +216,35 @@ export function executorContract(kind: PoolKind): void {
       assert.equal(await pool.submit(() => 5), 5);
     });
 
+    test(`${name}: a generator returned as a result is named as one`, async () => {
+      await using pool = make(1);
+      const error = await pool.submit(function* () {
+        yield 1;
+      }).exception();
+      assert.ok(error instanceof SerializationError);
+      assert.equal(error.path, "result");
+      assert.match(error.message, /^result is a generator, which cannot be cloned/);
+    });
+
     test(`${name}: functions exported from a listed module go by reference`, async () => {
       await using pool = make({ maxWorkers: 1, modules: [TASKS] });
       const { add, double } = await import(TASKS.href);
       assert.equal(await pool.submit(add, 2, 3), 5);
       assert.equal(await pool.submit(double, 21), 42);
+    });
+
+    // Issue #16, item 6: the cache key was `${url}#${name}`, the same for ("m", "x#y") and
+    // ("m#x", "y"), so the worker ran the first function for both. (Bun imports both URLs as one
+    // module, whose functions the registry lists once: no second key there.)
+    test(`${name}: exports are told apart whatever their module URL and name`, async () => {
+      const url = EXPORT_NAMES.href;
+      await using pool = make({ maxWorkers: 1, modules: [url, `${url}#x`] });
+      const plain = await import(url);
+      const fragment = await import(`${url}#x`);
+      assert.equal(await pool.submit(plain["x#y"]), "b");
+      assert.equal(await pool.submit(fragment.y), "y");
+      assert.equal(await pool.submit(fragment["x#y"]), "b");
+      assert.equal(await pool.submit(plain.y), "y");
     });
 
     test(`${name}: a module in \`modules\` that cannot be imported breaks the pool, naming it`, async () => {
@@ -270,6 +299,24 @@ export function executorContract(kind: PoolKind): void {
       assert.ok(error instanceof BrokenExecutor);
       assert.match(error.message, /initializer failed/);
       assert.throws(() => pool.submit(() => 1), BrokenExecutor);
+    });
+
+    // Sending them threw inside the worker's "hello" handler, which ended the whole program.
+    test(`${name}: initargs that cannot be sent are refused, or break the pool`, async () => {
+      const initializer = (_value: unknown) => {};
+      assert.throws(() => make({ initializer, initargs: [1, new Proxy({}, {})] }), {
+        name: "SerializationError",
+        message: "initargs[1] is a Proxy, which cannot be cloned",
+      });
+      // Deeper than the check looks: only the real clone finds the function.
+      let deep: unknown = () => 1;
+      for (let i = 0; i < 1500; i++) deep = { next: deep };
+      await using pool = make({ maxWorkers: 1, initializer, initargs: [deep] });
+      const error = await pool.submit(() => 1).exception() as Error;
+      assert.ok(error instanceof BrokenExecutor, String(error));
+      assert.match(error.message, /initializer failed/);
+      assert.ok(error.cause instanceof SerializationError, String(error.cause));
+      assert.equal(error.cause.path, "initargs");
     });
 
     test(`${name}: a worker that exits mid-task breaks the pool; every future settles`, async () => {

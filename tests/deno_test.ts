@@ -50,6 +50,25 @@ test(
   },
 );
 
+// Issue #16, item 2: with two tasks, shutdown() never resolved (the second failed start found the
+// pool broken already), so leaving the block hid the error and Deno ended with "Top-level await
+// promise never resolved".
+test(
+  "Deno: without --allow-env, the process pool breaks and leaving `await using` still ends",
+  { skip: !onDeno },
+  async () => {
+    const script = join(ROOT, "tests", "testdata", "deno_permissions.ts");
+    const run = await deno(["run", "--allow-read", script, "no-env"]);
+    assert.equal(run.code, 0, run.out);
+    assert.equal(
+      run.out.match(/task failed: BrokenProcessPool, cause NotCapable/g)?.length,
+      2,
+      run.out,
+    );
+    assert.match(run.out, /left the block/);
+  },
+);
+
 test(
   "Deno: both pools work when the package is imported over HTTP, as from JSR",
   { skip: !onDeno },

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { functionSpec, ModuleRegistry } from "../lib/_function_source.ts";
+import { functionKey, functionSpec, ModuleRegistry } from "../lib/_function_source.ts";
 import { WORKER_GLOBALS } from "../lib/_free_variables.ts";
 import { SerializationError } from "../lib/errors.ts";
 import { add, offset, pid } from "./testdata/math_tasks.ts";
@@ -410,6 +410,27 @@ const refused: [string, Fn | (() => Fn), string[]][] = [
       "`self`",
     ],
   ],
+  // Issue #16, item 6: these passed the check, then failed in the worker with a SyntaxError.
+  [
+    "a method using a private name of its class",
+    class {
+      #count = 1;
+      read() {
+        return this.#count;
+      }
+    }.prototype.read,
+    ["uses `#count`, a private name of its class", "only inside the class body"],
+  ],
+  [
+    "a static method testing for a private name",
+    class {
+      #brand = true;
+      static isOne(o: object) {
+        return #brand in o;
+      }
+    }.isOne,
+    ["uses `#brand`, a private name of its class"],
+  ],
   ["a native function", Math.max, ["native function (max)"]],
   ["a bound function", add.bind(null, 1), ["is a bound function and cannot be sent to a worker"]],
   ["a class", class Point {} as unknown as Fn, ["is a class"]],
@@ -487,6 +508,18 @@ test("ModuleRegistry sends exported functions by reference, checked before sourc
   assert.equal(registry.lookup(() => 1), undefined);
 });
 
+test("functionKey() tells apart every module URL and export name, and every source", () => {
+  const keys = [
+    functionKey({ kind: "module", url: "file:///m.ts", name: "x#y" }),
+    functionKey({ kind: "module", url: "file:///m.ts#x", name: "y" }),
+    functionKey({ kind: "module", url: "file:///m.ts", name: '","' }),
+    functionKey({ kind: "module", url: 'file:///m.ts","', name: "" }),
+    functionKey(functionSpec((x: number) => x, "fn")),
+    functionKey(functionSpec((x: number) => x + 1, "fn")),
+  ];
+  assert.equal(new Set(keys).size, keys.length, keys.join(" "));
+});
+
 test("ModuleRegistry.load() resolves paths against the working directory and keeps URLs", async () => {
   const url = new URL("./testdata/math_tasks.ts", import.meta.url);
   const cwd = (globalThis as { process?: { cwd(): string } }).process!.cwd();
@@ -528,6 +561,24 @@ test("WORKER_GLOBALS are all defined here, but for runtime namespaces and recent
     g[name] === undefined
   );
   assert.deepEqual(missing, []);
+});
+
+// Issue #16, item 6: `a` was refused as a variable of an enclosing scope.
+test("functionSpec() accepts names inside \`with\`, which its object may provide", async () => {
+  const withBody = new Function("o", "with (o) { return a + b; }") as Fn;
+  assert.equal(await runSpec(withBody, [{ a: 1, b: 2 }]), 3);
+  const nested = new Function("o", "with (o) { const f = () => { { return a; } }; return f(); }");
+  assert.equal(await runSpec(nested as Fn, [{ a: "a" }]), "a");
+  // Outside the body, and in its object expression, names are what they always are.
+  for (const [body, name] of [["with (o) { a; } return c;", "c"], ["with (d) { a; }", "d"]]) {
+    assert.throws(() => functionSpec(new Function("o", body!), "fn"), {
+      name: "SerializationError",
+      message: new RegExp(`^fn uses \`${name}\` from an enclosing scope`),
+    });
+  }
+  // `this` is never the object's.
+  const arrow = (0, eval)("(function () { return (o) => { with (o) { return this; } }; })")();
+  assert.throws(() => functionSpec(arrow, "fn"), { message: /uses `this`/ });
 });
 
 test("functionSpec() keeps a sloppy-mode function sloppy and makes the others strict", async () => {

@@ -131,9 +131,7 @@ test("ProcessPoolExecutor: a queued task never waits behind a running one while 
   }
 });
 
-test("ProcessPoolExecutor: queued arguments that cannot be cloned fail alone", {
-  skip: typeof (globalThis as { Deno?: unknown }).Deno === "object",
-}, async () => {
+test("ProcessPoolExecutor: queued arguments that cannot be cloned fail alone", async () => {
   await using pool = new ProcessPoolExecutor(1);
   const echo = (x: unknown) => x;
   const futures = [
@@ -146,6 +144,19 @@ test("ProcessPoolExecutor: queued arguments that cannot be cloned fail alone", {
   assert.equal(await futures[1], 2);
   assert.ok(await futures[2]!.exception() instanceof SerializationError);
   assert.equal(await futures[3], 4);
+});
+
+test("ProcessPoolExecutor: unsendable values among 1 MiB messages fail alone; the program exits", async () => {
+  const run = await runScript(testdata("unsendable_queue"), [], { timeoutMs: 15_000 });
+  assert.equal(run.signal, null, `still alive after 15 s\n${run.stdout}${run.stderr}`);
+  assert.equal(run.code, 0, run.stderr);
+  const M = 1 << 20;
+  assert.equal(
+    run.stdout.split("\n")[0],
+    `${M} ${M} SerializationError(args[0]) ${M} SerializationError(args) ${M} ` +
+      `SerializationError(result) ${M} SerializationError(result) ${M}`,
+  );
+  assert.match(run.stdout, /same child: true\nshut down/);
 });
 
 test("ProcessPoolExecutor.killWorkers(): running futures break, queued ones are cancelled", async () => {
@@ -213,6 +224,31 @@ test("ProcessPoolExecutor: a script that never calls shutdown() still exits when
   const run = await runScript(testdata("forgotten_pool"), ["process"]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /result 42/);
+});
+
+// Issue #16, item 2: a second failed start found the pool broken already and never closed it, so
+// shutdown() (and leaving an `await using` block) never resolved. A null byte in an argument is
+// what makes every runtime's spawn throw (on Deno, so does a missing --allow-env: deno_test.ts).
+test("ProcessPoolExecutor: when no child can start, every future breaks and shutdown() resolves", async () => {
+  const pool = new ProcessPoolExecutor({ maxWorkers: 3, runtimeArgs: ["--bad\0flag"] });
+  const futures = [1, 2, 3].map((i) => pool.submit((n: number) => n, i));
+  for (const f of futures) {
+    const error = await f.exception();
+    assert.ok(error instanceof BrokenProcessPool, String(error));
+    assert.equal(
+      (error as Error).message,
+      "A worker could not be started, the pool is not usable anymore",
+    );
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error("shutdown() still pending after 5 s")), 5_000);
+  });
+  try {
+    await Promise.race([pool.shutdown(), hung]);
+  } finally {
+    clearTimeout(timer);
+  }
 });
 
 test("ProcessPoolExecutor: bad maxTasksPerChild and runtimeArgs are refused", () => {

@@ -215,6 +215,30 @@ const refused: [string, () => unknown, string, string, string][] = [
     "x[0]",
     "is a class instance (Foo) whose prototype would be lost",
   ],
+  // Issue #16, item 6: these were "class instance (anonymous class)".
+  [
+    "a generator",
+    () => ({
+      g: (function* () {
+        yield 1;
+      })(),
+    }),
+    "x",
+    "x.g",
+    "is a generator, which cannot be cloned; return its values instead (`[...generator]`)",
+  ],
+  [
+    "an async generator",
+    () => [
+      (async function* () {
+        yield 1;
+      })(),
+    ],
+    "x",
+    "x[0]",
+    "is an async generator, which cannot be cloned; collect its values with `for await` and " +
+    "return those",
+  ],
   [
     "an Array subclass",
     () => ({ a: MyArray.from([1]) }),
@@ -323,6 +347,34 @@ test("findUncloneable() renders Map keys of every primitive type", () => {
   assert.equal(findUncloneable(new Map([[Symbol("s"), 1]]), "v8", "m")?.path, "m.keys()[0]");
 });
 
+// Issue #16, item 1: a walk reads a proxy through its traps, as if it were its target, but no
+// runtime's clone takes one (on Deno, a process pool's channel broke on it).
+test("findUncloneable() refuses a proxy of anything, with its path", () => {
+  const PROXY = "is a Proxy, which cannot be cloned";
+  const object = new Proxy({ a: 1 }, {});
+  const array = new Proxy([1, 2], {});
+  for (const transport of ["structured", "v8"] as const) {
+    assert.deepEqual(findUncloneable([1, object], transport, "args"), {
+      path: "args[1]",
+      reason: PROXY,
+    });
+    assert.deepEqual(findUncloneable(array, transport, "result"), {
+      path: "result",
+      reason: PROXY,
+    });
+    assert.equal(findUncloneable({ a: { b: array } }, transport, "x")?.path, "x.a.b");
+    assert.equal(findUncloneable(new Map([["k", object]]), transport, "m")?.path, 'm.get("k")');
+    assert.equal(findUncloneable(new Set([object]), transport, "s")?.path, "s.values()[0]");
+    assert.equal(findUncloneable(new Proxy(fn, {}), transport, "f")?.reason, PROXY);
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    assert.deepEqual(findUncloneable([proxy], transport, "args"), {
+      path: "args[0]",
+      reason: PROXY,
+    });
+  }
+});
+
 test("findUncloneable() skips what is nested more than 1000 levels deep, not its siblings", () => {
   const at = (depth: number, leaf: unknown) => {
     let node: unknown = leaf;
@@ -337,21 +389,23 @@ test("findUncloneable() skips what is nested more than 1000 levels deep, not its
   });
 });
 
-test("describeCloneFailure() names the offending value, or the whole value for a proxy", () => {
+test("describeCloneFailure() names the offending value, or the whole value if none is found", () => {
   const runtimeError = new Error("boom");
   const found = describeCloneFailure([1, fn], "structured", "args", runtimeError);
   assert.ok(found instanceof SerializationError);
   assert.equal(found.path, "args[1]");
   assert.equal(found.cause, runtimeError);
-  const proxy = new Proxy({ a: 1 }, {});
+  // Deeper than the walk goes: only the real clone finds the function.
+  let deep: unknown = fn;
+  for (let i = 0; i < 1500; i++) deep = { next: deep };
   let cloneError: unknown;
   try {
-    structuredClone(proxy);
+    structuredClone(deep);
   } catch (error) {
     cloneError = error;
   }
-  assert.ok(cloneError !== undefined, "a proxy cannot be cloned");
-  const whole = describeCloneFailure({ p: proxy }, "structured", "result", cloneError);
+  assert.ok(cloneError !== undefined, "a function cannot be cloned");
+  const whole = describeCloneFailure({ p: deep }, "structured", "result", cloneError);
   assert.equal(whole.path, "result");
   assert.equal(whole.cause, cloneError);
   assert.ok(whole.message.startsWith("result could not be cloned ("), whole.message);
@@ -480,7 +534,7 @@ for (const transport of TRANSPORTS) {
     const cases: [unknown, string, string][] = [
       [fn, "error", "is a function"],
       [{ code: 1, callback: fn }, "error.callback", "is a function"],
-      [new Proxy({}, {}), "error", "could not be cloned"],
+      [new Proxy({}, {}), "error", "is a Proxy, which cannot be cloned"],
       [Symbol("s"), "error", "is a symbol"],
     ];
     for (const [thrown, path, fragment] of cases) {

@@ -12,6 +12,8 @@ export interface ChildCommand {
   /** `undefined` means `fork()` with the current runtime. */
   command?: string;
   args: readonly string[];
+  /** Throws if a message cannot be sent, before `send()` writes any of it (Deno). */
+  assertSendable?: (message: unknown) => void;
 }
 
 /** Start a child process speaking advanced-serialization IPC. */
@@ -29,9 +31,27 @@ export function spawnNodeChild(
     : spawn(how.command, [...how.args, entry, parent], { serialization: "advanced", stdio });
   let lastError: unknown;
   let ended = false;
+  const release = (how: "ref" | "unref") => {
+    child[how]();
+    // deno-lint-ignore no-explicit-any
+    (child as any).channel?.[how]?.();
+    (child.stdin as { ref?: () => void; unref?: () => void } | null)?.[how]?.();
+  };
   const end = (code: number | null, signal: string | null) => {
     if (ended) return;
     ended = true;
+    // Nothing of a child that has exited may keep us alive, nor stay open. Deno leaves the IPC
+    // channel connected (and ref'd, if we ref'd it) when reading from it fails with ECONNRESET,
+    // as it does when the child died with a message of ours unread (a task sent ahead to a busy
+    // child). What the child sent after this point is of no use: the pool has heard its end.
+    release("unref");
+    if (child.connected) {
+      try {
+        child.disconnect();
+      } catch {
+        // already going
+      }
+    }
     options.onExit(exitInfo(code, signal, lastError));
   };
   child.on("message", options.onMessage);
@@ -48,22 +68,17 @@ export function spawnNodeChild(
     unrefable: true,
     postMessage(message) {
       if (ended || !child.connected) return;
+      how.assertSendable?.(message);
       child.send(message as never);
     },
     terminate(signal = "SIGTERM") {
       if (!ended) child.kill(signal);
     },
     ref() {
-      child.ref();
-      // deno-lint-ignore no-explicit-any
-      (child as any).channel?.ref?.();
-      (child.stdin as { ref?: () => void } | null)?.ref?.();
+      if (!ended) release("ref");
     },
     unref() {
-      child.unref();
-      // deno-lint-ignore no-explicit-any
-      (child as any).channel?.unref?.();
-      (child.stdin as { unref?: () => void } | null)?.unref?.();
+      release("unref");
     },
   };
 }

@@ -19,7 +19,8 @@ const PERMISSIONS = ["read", "write", "net", "env", "run", "sys", "ffi", "import
 /**
  * Deno: local (`file:`) code runs in `node:worker_threads`, which reports exits and can be unref'd;
  * remote code (as from JSR) runs in a web Worker, because worker_threads refuses non-`file:` URLs.
- * Children are `deno run` with the parent's granted permissions, never `fork()`'s `-A`.
+ * Children are `deno run` with the parent's granted permissions, never `fork()`'s `-A`; their
+ * messages are checked before they are sent (see `_deno_ipc.ts`).
  */
 export const denoAdapter: RuntimeAdapter = {
   name: "deno",
@@ -28,9 +29,12 @@ export const denoAdapter: RuntimeAdapter = {
     return spawnNodeThread(url, options);
   },
   async spawnProcess(url, options) {
-    const { spawnNodeChild } = await import("./_node_child.ts");
+    const [{ spawnNodeChild }, { assertSendable }] = await Promise.all([
+      import("./_node_child.ts"),
+      import("./_deno_ipc.ts"),
+    ]);
     const args = ["run", "--no-prompt", ...permissionFlags(url), ...options.runtimeArgs];
-    return spawnNodeChild(url, options, { command: Deno.execPath(), args });
+    return spawnNodeChild(url, options, { command: Deno.execPath(), args, assertSendable });
   },
 };
 

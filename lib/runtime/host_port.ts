@@ -117,9 +117,14 @@ export async function processHostPort(): Promise<HostPort> {
   process.stdin.on("end", leave);
   process.stdin.on("error", leave);
   process.stdin.resume();
+  // Deno's send() can write part of a message before it finds what it cannot serialize.
+  // deno-lint-ignore no-explicit-any
+  const guard = (globalThis as any).Deno?.version?.deno ? import("./_deno_ipc.ts") : undefined;
   await startWatchdog(parent, leave);
+  const check = (await guard)?.assertSendable;
   return {
     post: (message) => {
+      check?.(message);
       send(message);
     },
     listen: (onMessage) => process.on("message", onMessage),
