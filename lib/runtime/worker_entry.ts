@@ -128,5 +128,5 @@ const shared = globalThis as any;
 const role = markedRole();
 if (role !== undefined && shared[CLAIMED] !== true) {
   shared[CLAIMED] = true;
-  await becomeWorker(role);
+  await becomeWorker(role); // bundles must be ES modules (esbuild --format=esm): see the README
 }
