@@ -103,13 +103,19 @@ interface Run {
  * Run a built app in a process group of its own, killed whole should it overrun: a recursive
  * spawn would otherwise outlive the test.
  */
-function runApp(command: string, args: string[], cwd: string, timeoutMs = 60_000): Promise<Run> {
+function runApp(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeoutMs = 60_000,
+  env: Record<string, string> = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1" },
+      env: { ...process.env, NO_COLOR: "1", ...env },
     });
     let stdout = "";
     let stderr = "";
@@ -311,6 +317,14 @@ export default {
           build(runtimes.BUN, ["build", "--compile", "app.js", "--outfile=dist/app-bun"], work);
           const exe = join(work, "dist", "app-bun");
           assertApp(await runApp(exe, [], work), "bun build --compile");
+
+          const flags = await runApp(exe, [], work, 60_000, { BUNDLE_APP_RUNTIME_ARGS: "1" });
+          assert.equal(flags.code, 0, flags.stderr);
+          assert.match(
+            flags.stdout,
+            /BROKEN BrokenProcessPool: TypeError: runtimeArgs \["--smol"\] cannot be given to the children of a single-file executable/,
+          );
+          assert.deepEqual(flags.leftovers, []);
 
           // Started as a worker with no pool at the other end (by hand), it cannot serve: it exits
           // at once, and the program never runs.

@@ -41,14 +41,16 @@ export function threadWorkerEntry(): WorkerEntry {
 }
 
 /**
- * The entry of a process pool's children: the package's worker module when it is there; else the
- * single-file executable itself when this is one (`bun build --compile`, `deno compile`); else
- * the module holding this code (a bundle). The last two serve when given
+ * The entry of a process pool's children: in a single-file executable (`bun build --compile`,
+ * `deno compile`), the executable itself, even when the package's files are embedded in it (it can
+ * only run its own program); else the package's worker module when it is there; else the module
+ * holding this code (a bundle). The executable and the bundle serve when given
  * {@linkcode PROCESS_MARKER}.
  */
 export function processWorkerEntry(): WorkerEntry {
-  return processEntry ??= ownModule("process_worker") ??
-    { url: new URL(HERE), kind: standalone() ? "executable" : "self" };
+  if (processEntry !== undefined) return processEntry;
+  if (standalone()) return processEntry = { url: new URL(HERE), kind: "executable" };
+  return processEntry = ownModule("process_worker") ?? { url: new URL(HERE), kind: "self" };
 }
 
 /**

@@ -38,6 +38,19 @@ function tree(root) {
   return { children, deeper };
 }
 
+if (process.env.BUNDLE_APP_RUNTIME_ARGS) {
+  // Runtime flags cannot reach the children of a single-file executable: the pool says so.
+  const pool = new ProcessPoolExecutor({ maxWorkers: 1, runtimeArgs: ["--smol"] });
+  try {
+    await pool.submit(() => 1);
+  } catch (error) {
+    console.log(`BROKEN ${error.name}: ${error.cause?.name}: ${error.cause?.message}`);
+  } finally {
+    await pool.shutdown();
+  }
+  process.exit(0);
+}
+
 const threads = new ThreadPoolExecutor(2);
 const processes = new ProcessPoolExecutor(2);
 try {
