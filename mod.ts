@@ -49,6 +49,8 @@ export {
   TimeoutError,
 } from "./lib/errors.ts";
 
+export type { Transferable } from "./lib/runtime/types.ts";
+
 export { PoolExecutor } from "./lib/pool_executor.ts";
 export { ThreadPoolExecutor } from "./lib/thread_pool.ts";
 export type { ThreadPoolOptions } from "./lib/thread_pool.ts";

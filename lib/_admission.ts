@@ -10,6 +10,7 @@ import {
   type Transport,
 } from "./_serialize.ts";
 import type { WorkItem } from "./_work_item.ts";
+import type { Transferable } from "./runtime/types.ts";
 
 /** The pool's side of admission: how values travel, and what is loaded before work is checked. */
 export interface AdmissionPolicy {
@@ -102,7 +103,7 @@ export class Admission {
     if (!item.transfer || item.transfer.length === 0) return true;
     if (this.#policy.transport !== "structured") return true; // refused by admit()
     try {
-      const transfer = item.transfer as Transferable[];
+      const transfer = item.transfer as never[]; // the runtime's own Transferable type
       const moved = structuredClone({ payload: item.payload, transfer }, { transfer });
       item.payload = moved.payload;
       item.transfer = moved.transfer;

@@ -5,6 +5,7 @@ import type { FunctionSpec } from "./_function_source.ts";
 import type { SentAhead } from "./_sent_ahead.ts";
 import { Future } from "./future.ts";
 import { kOnDone } from "./_symbols.ts";
+import type { Transferable } from "./runtime/types.ts";
 
 /** A task, or a chunk of map's items (one argument per call), or of starmap's argument lists. */
 export type UnitKind = "task" | "items" | "argLists";

@@ -5,6 +5,7 @@ import { type AnyFunction, type ChunkOutcome, MapIterator } from "./_map.ts";
 import { kSubmitChunk } from "./_symbols.ts";
 import { checkTimeout } from "./_timer.ts";
 import type { Future } from "./future.ts";
+import type { Transferable } from "./runtime/types.ts";
 
 /**
  * Options for {@linkcode Executor.map} and {@linkcode Executor.starmap}: Python's `timeout`,

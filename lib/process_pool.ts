@@ -7,6 +7,7 @@ import { BrokenProcessPool } from "./errors.ts";
 import type { ExecutorOptions } from "./executor.ts";
 import { PoolExecutor } from "./pool_executor.ts";
 import { runtimeAdapter } from "./runtime/mod.ts";
+import { processWorkerEntry } from "./runtime/worker_entry.ts";
 
 /**
  * Options for {@linkcode ProcessPoolExecutor}: those of every pool, Python's
@@ -33,8 +34,6 @@ export interface ProcessPoolOptions extends ExecutorOptions {
    */
   runtimeArgs?: string[];
 }
-
-const WORKER_URL = new URL("../workers/process_worker.ts", import.meta.url);
 
 /**
  * An executor that runs tasks in child processes of the same runtime (`node`, `deno run` or
@@ -87,7 +86,7 @@ export class ProcessPoolExecutor extends PoolExecutor {
       maxTasksPerChild,
       spawn: (onMessage, onExit) => {
         const adapter = runtimeAdapter();
-        return adapter.spawnProcess(WORKER_URL, { onMessage, onExit, runtimeArgs });
+        return adapter.spawnProcess(processWorkerEntry(), { onMessage, onExit, runtimeArgs });
       },
       broken: (message, cause) => new BrokenProcessPool(message, { cause }),
       messages: {

@@ -7,6 +7,7 @@ import { BrokenThreadPool } from "./errors.ts";
 import type { ExecutorOptions } from "./executor.ts";
 import { PoolExecutor } from "./pool_executor.ts";
 import { runtimeAdapter } from "./runtime/mod.ts";
+import { threadWorkerEntry } from "./runtime/worker_entry.ts";
 
 /**
  * Options for {@linkcode ThreadPoolExecutor}: those of every pool, and the threads' name prefix.
@@ -28,7 +29,6 @@ export interface ThreadPoolOptions extends ExecutorOptions {
   name?: string;
 }
 
-const WORKER_URL = new URL("../workers/thread_worker.ts", import.meta.url);
 let poolCount = 0;
 
 /**
@@ -78,7 +78,7 @@ export class ThreadPoolExecutor extends PoolExecutor {
       takeBack,
       maxTasksPerChild: undefined,
       spawn: (onMessage, onExit) => {
-        return runtimeAdapter().spawnThread(WORKER_URL, {
+        return runtimeAdapter().spawnThread(threadWorkerEntry(), {
           onMessage,
           onExit,
           name: `${prefix}_${workers++}`,

@@ -70,6 +70,11 @@ export function compile(project: string, outDir: string): void {
 const WORKER_URL = /new URL\((["'])(\.\.?\/[^"']+?)\.(m?)tsx?\1,(\s*)import\.meta\.url\)/g;
 const LEFTOVER_URL = /new URL\([^;]*?\.m?tsx?["'`]\s*,\s*import\.meta\.url/;
 const DTS_SPECIFIER = /((?:from|import)\s*\(?\s*)(["'])(\.\.?\/[^"']+?)\.(m?)tsx?\2/g;
+// tsc's helpers look for a shared copy on `this`, which is `undefined` in an ES module: bundlers
+// warn that they rewrite it (rollup: "this" has been rewritten to "undefined"). No compiler
+// setting avoids it for an ES module, so the lookup is cut: the helper is always the local one.
+const HELPER_LOOKUP = /^(var (__\w+) = )\(this && this\.\2\) \|\| /gm;
+const LEFTOVER_THIS = /\(this && this\.__/;
 
 /**
  * tsc rewrites import specifiers but not `new URL("./x.ts", import.meta.url)` (worker entries,
@@ -86,17 +91,20 @@ export function postProcess(dir: string): void {
       if (fixed !== text) writeFileSync(file, fixed);
     } else if (file.endsWith(".js")) {
       const text = readFileSync(file, "utf8");
-      const fixed = text.replace(WORKER_URL, (_m, q, path, m, space) => {
-        const target = resolve(join(file, ".."), `${path}.${m}js`);
-        if (!existsSync(target)) {
-          throw new Error(
-            `${
-              relative(ROOT, file)
-            }: ${path}.${m}js was not emitted; add its source to the tsconfig files`,
-          );
-        }
-        return `new URL(${q}${path}.${m}js${q},${space}import.meta.url)`;
-      });
+      const fixed = text.replace(HELPER_LOOKUP, "$1").replace(
+        WORKER_URL,
+        (_m, q, path, m, space) => {
+          const target = resolve(join(file, ".."), `${path}.${m}js`);
+          if (!existsSync(target)) {
+            throw new Error(
+              `${
+                relative(ROOT, file)
+              }: ${path}.${m}js was not emitted; add its source to the tsconfig files`,
+            );
+          }
+          return `new URL(${q}${path}.${m}js${q},${space}import.meta.url)`;
+        },
+      );
       if (LEFTOVER_URL.test(fixed)) {
         throw new Error(
           `${
@@ -104,9 +112,35 @@ export function postProcess(dir: string): void {
           }: a new URL(…".ts", import.meta.url) was left; write it as a plain string literal`,
         );
       }
+      if (LEFTOVER_THIS.test(fixed)) {
+        throw new Error(`${relative(ROOT, file)}: a tsc helper still reads \`this\` at top level`);
+      }
       if (fixed !== text) writeFileSync(file, fixed);
     }
   }
+}
+
+const REPOSITORY = "https://github.com/concurrent-futures/concurrent-futures";
+
+/**
+ * The package's dependencies with the ranges JSR users get (deno.json's `npm:` imports), not the
+ * exact versions pinned for development in the root package.json.
+ */
+export function publishedDependencies(
+  denoJson: DenoJson,
+  pinned: Record<string, string>,
+): Record<string, string> {
+  const ranges: Record<string, string> = {};
+  for (const name of Object.keys(pinned)) {
+    const specifier = Object.values(denoJson.imports ?? {}).find((value) =>
+      value.startsWith(`npm:${name}@`)
+    );
+    if (specifier === undefined) {
+      throw new Error(`deno.json imports has no npm:${name}@RANGE for the dependency ${name}`);
+    }
+    ranges[name] = specifier.slice(`npm:${name}@`.length);
+  }
+  return ranges;
 }
 
 /** Write npm/package.json from deno.json, and copy README and LICENSE. */
@@ -127,7 +161,10 @@ export function writePackageJson(denoJson: DenoJson, version: string): void {
     types: "./esm/mod.d.ts",
     files: ["esm/"],
     sideEffects: false,
-    engines: { node: ">=20.19" },
+    engines: { node: ">=22" },
+    repository: { type: "git", url: `git+${REPOSITORY}.git` },
+    homepage: `${REPOSITORY}#readme`,
+    bugs: { url: `${REPOSITORY}/issues` },
     keywords: [
       "concurrent.futures",
       "worker",
@@ -138,7 +175,7 @@ export function writePackageJson(denoJson: DenoJson, version: string): void {
       "deno",
       "bun",
     ],
-    dependencies: rootPkg.dependencies,
+    dependencies: publishedDependencies(denoJson, rootPkg.dependencies ?? {}),
   };
   writeFileSync(join(NPM_DIR, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
   for (const file of ["README.md", "LICENSE"]) {

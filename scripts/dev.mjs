@@ -1,8 +1,9 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // The one entry point for a machine with only Node >= 20 and npm: installs what is missing
-// (npm packages, and deno, bun and Node 24 from npm under tools/runtimes/), then runs a command.
+// (npm packages, and deno, bun, Node 22 and Node 24 from npm under tools/runtimes/), then runs a
+// command. The Node that runs this script may be any; the suites run on the pinned 22 and 24.
 //
-//   node scripts/dev.mjs test          static checks, then the suite on deno, bun, node 20 and node 24
+//   node scripts/dev.mjs test          static checks, then the suite on deno, bun, node 22 and node 24
 //   node scripts/dev.mjs demo [args]   the walkthrough (--runtime deno|bun|node, default deno)
 //   node scripts/dev.mjs build         the npm package into npm/, smoke-tested
 //   node scripts/dev.mjs bench [args]  the benchmarks
@@ -12,26 +13,20 @@
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const RUNTIMES = join(ROOT, "tools", "runtimes", "node_modules");
-export const DENO = join(RUNTIMES, ".bin", "deno");
-export const BUN = join(RUNTIMES, ".bin", "bun");
-export const NODE24 = join(RUNTIMES, "node", "bin", "node");
-// The Node running this script is the oldest supported one on CI (20); Node 24 comes from npm.
-export const NODE_HOST = process.execPath;
+import { ALL, BUN, DENO, NODE22, NODE24, ROOT } from "./_runtimes.mjs";
 
 const ENV = { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
 delete ENV.NODE_OPTIONS;
 delete ENV.FORCE_COLOR; // Deno takes any FORCE_COLOR, even "0", as "use colors"
 
-/** Install root and runtime packages when they are missing. */
+/** Install root and runtime packages when they are missing (a runtime added to the pins too). */
 function ensureInstalled() {
+  const runtimesMissing = Object.values(ALL).some((path) => !existsSync(path));
   for (const dir of [ROOT, join(ROOT, "tools", "runtimes")]) {
-    if (existsSync(join(dir, "node_modules", ".package-lock.json"))) continue;
+    const stale = dir !== ROOT && runtimesMissing;
+    if (!stale && existsSync(join(dir, "node_modules", ".package-lock.json"))) continue;
     console.log(`installing npm packages in ${dir === ROOT ? "." : "tools/runtimes"} …`);
     run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir, check: true });
   }
@@ -128,19 +123,8 @@ function test(extraArgs) {
   // Type checking is the `deno check` step; here it would re-check every worker as it starts.
   suite("deno", DENO, ["test", "-A", "--no-check", ...filter], countDeno);
   suite("bun", BUN, ["test", "--timeout", "60000", ...filter.map((f) => `./${f}`)], countBun);
-  const hostMajor = process.versions.node.split(".")[0];
-  suite(`node ${hostMajor} (built package)`, NODE_HOST, [
-    ...nodeArgs,
-    ...expandNodeFiles(nodeFiles),
-  ], countNode);
-  if (hostMajor !== "24") {
-    suite(
-      "node 24 (built package)",
-      NODE24,
-      [...nodeArgs, ...expandNodeFiles(nodeFiles)],
-      countNode,
-    );
-  }
+  suite("node 22 (built package)", NODE22, [...nodeArgs, ...expandNodeFiles(nodeFiles)], countNode);
+  suite("node 24 (built package)", NODE24, [...nodeArgs, ...expandNodeFiles(nodeFiles)], countNode);
   if (filter.length === 0) {
     // Every workload of every contestant once, small: the benchmarks still run and check their
     // results (on the package just built). Speed is not judged here.
@@ -167,7 +151,7 @@ function test(extraArgs) {
       "scripts/build_npm.ts",
       "--no-build",
       "--package-test",
-      NODE_HOST,
+      NODE22,
       NODE24,
       BUN,
       DENO,
@@ -191,7 +175,7 @@ function test(extraArgs) {
   process.exit(failed === 0 ? 0 : 1);
 }
 
-// node --test on a directory needs Node 21+; list the files for Node 20.
+// The files to give node --test (given a directory, Node 24 tries to load it as a module).
 function expandNodeFiles(paths) {
   const out = [];
   for (const path of paths) {
@@ -225,7 +209,7 @@ function demo(args) {
   else if (runtime === "bun") result = run(BUN, [script, ...rest]);
   else if (runtime === "node") {
     run(DENO, ["run", "-A", "scripts/build_npm.ts"], { check: true });
-    result = run(NODE_HOST, [join(".npm_test", script.replace(/\.ts$/, ".js")), ...rest]);
+    result = run(NODE24, [join(".npm_test", script.replace(/\.ts$/, ".js")), ...rest]);
   } else {
     console.error(`--runtime must be deno, bun or node, got ${JSON.stringify(runtime)}`);
     process.exit(2);
@@ -248,7 +232,7 @@ function build(args) {
     ]],
   ];
   for (const [, [cmd, ...rest]] of checks) run(cmd, rest, { check: true });
-  run(DENO, ["run", "-A", "scripts/build_npm.ts", "--no-build", "--package-test", NODE_HOST], {
+  run(DENO, ["run", "-A", "scripts/build_npm.ts", "--no-build", "--package-test", NODE24], {
     check: true,
   });
 }
@@ -261,7 +245,8 @@ function bench(args) {
 
 function stress(args) {
   ensureInstalled();
-  const { status } = run(NODE_HOST, [join(ROOT, "scripts", "stress.mjs"), ...args]);
+  run(DENO, ["run", "-A", "scripts/build_npm.ts"], { check: true }); // Node 22 runs it compiled
+  const { status } = run(process.execPath, [join(ROOT, "scripts", "stress.mjs"), ...args]);
   process.exit(status);
 }
 

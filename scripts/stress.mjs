@@ -1,17 +1,15 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
-// `npm run test:stress`: the reliability tests at full size on Deno, Bun and Node 24 (which runs the
-// TypeScript source directly). Sizes are the issue's: 100 crash-storm trials per pool, 100,000
+// `npm run test:stress`: the reliability tests at full size on Deno, Bun, Node 22 and Node 24
+// (Node 22 runs the compiled suite in .npm_test/, Node 24 the TypeScript source directly). Sizes are the issue's: 100 crash-storm trials per pool, 100,000
 // tasks for loss/duplicates, 1,000 fuzz cases per pool, a 1,000,000-task soak per pool with
 // the RSS bound, 20 SIGKILLed parents with children in random states.
 // Ends with `N passed, N failed`.
 
 import { spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const BIN = join(ROOT, "tools", "runtimes", "node_modules");
+import { BUN, DENO, NODE22, NODE24, ROOT } from "./_runtimes.mjs";
 const env = {
   ...process.env,
   NO_COLOR: "1",
@@ -23,15 +21,21 @@ const env = {
 };
 delete env.FORCE_COLOR;
 
+const NODE_TEST = ["--test", "--test-reporter=spec", "--test-concurrency=1"];
+// Node 22 cannot run TypeScript: it runs the suite compiled by scripts/build_npm.ts.
+const COMPILED = join(ROOT, ".npm_test", "tests", "reliability");
+const compiled = existsSync(COMPILED)
+  ? readdirSync(COMPILED).filter((f) => f.endsWith("_test.js")).map((f) => join(COMPILED, f))
+  : [];
+if (compiled.length === 0) {
+  console.error("no .npm_test/tests/reliability/: run `deno run -A scripts/build_npm.ts` first");
+}
 const runs = [
-  ["deno", join(BIN, ".bin", "deno"), ["test", "-A", "--no-check", "tests/reliability/"], deno],
-  ["bun", join(BIN, ".bin", "bun"), ["test", "--timeout", "1800000", "./tests/reliability/"], bun],
-  ["node 24", join(BIN, "node", "bin", "node"), [
-    "--test",
-    "--test-reporter=spec",
-    "--test-concurrency=1",
-    "tests/reliability/*_test.ts", // a glob: given a directory, Node 24 tries to load it as a module
-  ], node],
+  ["deno", DENO, ["test", "-A", "--no-check", "tests/reliability/"], deno],
+  ["bun", BUN, ["test", "--timeout", "1800000", "./tests/reliability/"], bun],
+  ["node 22 (built package)", NODE22, [...NODE_TEST, ...compiled], node],
+  // A glob: given a directory, Node 24 tries to load it as a module.
+  ["node 24", NODE24, [...NODE_TEST, "tests/reliability/*_test.ts"], node],
 ];
 
 let passed = 0;

@@ -5,9 +5,13 @@
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import type { ExitInfo, ProcessSpawnOptions, WorkerHandle } from "./types.ts";
+import type { ExitInfo, ProcessSpawnOptions, WorkerEntry, WorkerHandle } from "./types.ts";
+import { neverServedReason, PROCESS_MARKER } from "./worker_entry.ts";
 
-/** How to start a child: the command and its arguments, before the entry path. */
+/**
+ * How to start a child: the command and its arguments, before the entry path. A single-file
+ * executable (`entry.kind === "executable"`) is the command itself, given no entry path.
+ */
 export interface ChildCommand {
   /** `undefined` means `fork()` with the current runtime. */
   command?: string;
@@ -16,19 +20,31 @@ export interface ChildCommand {
   assertSendable?: (message: unknown) => void;
 }
 
-/** Start a child process speaking advanced-serialization IPC. */
+/**
+ * Start a child process speaking advanced-serialization IPC. Its arguments are our pid, and for a
+ * bundle or an executable, {@linkcode PROCESS_MARKER}, which makes it serve instead of running
+ * the program.
+ */
 export function spawnNodeChild(
-  url: URL,
+  entry: WorkerEntry,
   options: ProcessSpawnOptions,
   how: ChildCommand,
 ): WorkerHandle {
-  const entry = url.protocol === "file:" ? fileURLToPath(url) : url.href;
+  const { url } = entry;
+  const path = url.protocol === "file:" ? fileURLToPath(url) : url.href;
   const stdio: ["pipe", "inherit", "inherit", "ipc"] = ["pipe", "inherit", "inherit", "ipc"];
   // Our pid, the child's first argument: how it tells that we are gone (see processHostPort()).
   const parent = String(process.pid);
-  const child: ChildProcess = how.command === undefined
-    ? fork(entry, [parent], { execArgv: [...how.args], serialization: "advanced", stdio })
-    : spawn(how.command, [...how.args, entry, parent], { serialization: "advanced", stdio });
+  const args = entry.kind === "module" ? [parent] : [parent, PROCESS_MARKER];
+  let child: ChildProcess;
+  if (entry.kind === "executable") {
+    if (how.command === undefined) throw new Error("an executable needs a command to start it");
+    child = spawn(how.command, [...how.args, ...args], { serialization: "advanced", stdio });
+  } else if (how.command === undefined) {
+    child = fork(path, args, { execArgv: [...how.args], serialization: "advanced", stdio });
+  } else {
+    child = spawn(how.command, [...how.args, path, ...args], { serialization: "advanced", stdio });
+  }
   let lastError: unknown;
   let ended = false;
   const release = (how: "ref" | "unref") => {
@@ -37,9 +53,14 @@ export function spawnNodeChild(
     (child as any).channel?.[how]?.();
     (child.stdin as { ref?: () => void; unref?: () => void } | null)?.[how]?.();
   };
+  let heard = false;
   const end = (code: number | null, signal: string | null) => {
     if (ended) return;
     ended = true;
+    if (!heard && lastError === undefined) {
+      const detail = signal ? `signal ${signal}` : `exit code ${code}`;
+      lastError = new Error(`${neverServedReason(entry, "process")} (${detail})`);
+    }
     // Nothing of a child that has exited may keep us alive, nor stay open. Deno leaves the IPC
     // channel connected (and ref'd, if we ref'd it) when reading from it fails with ECONNRESET,
     // as it does when the child died with a message of ours unread (a task sent ahead to a busy
@@ -54,7 +75,10 @@ export function spawnNodeChild(
     }
     options.onExit(exitInfo(code, signal, lastError));
   };
-  child.on("message", options.onMessage);
+  child.on("message", (message) => {
+    heard = true;
+    options.onMessage(message);
+  });
   child.on("error", (error) => {
     lastError = error;
     // A child that never started emits no "exit".

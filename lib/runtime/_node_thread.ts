@@ -3,20 +3,34 @@
 // live in _node_child.ts, loaded only when a process pool starts its first child).
 
 import { Worker } from "node:worker_threads";
-import type { ExitInfo, SpawnOptions, WorkerHandle } from "./types.ts";
+import type { ExitInfo, SpawnOptions, WorkerEntry, WorkerHandle } from "./types.ts";
+import { neverServedReason, THREAD_MARKER } from "./worker_entry.ts";
 
-/** Start a `node:worker_threads` worker on a `file:` URL. */
-export function spawnNodeThread(url: URL, options: SpawnOptions): WorkerHandle {
-  const worker = new Worker(url, options.name === undefined ? {} : { name: options.name });
+/**
+ * Start a `node:worker_threads` worker on a `file:` URL: the worker module itself, or a bundle
+ * told by its `workerData` to serve as one.
+ */
+export function spawnNodeThread(entry: WorkerEntry, options: SpawnOptions): WorkerHandle {
+  const worker = new Worker(entry.url, {
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(entry.kind === "module" ? {} : { workerData: THREAD_MARKER }),
+  });
   let lastError: unknown;
   let ended = false;
-  worker.on("message", options.onMessage);
+  let heard = false;
+  worker.on("message", (message) => {
+    heard = true;
+    options.onMessage(message);
+  });
   worker.on("error", (error) => {
     lastError = error;
   });
   worker.on("exit", (code) => {
     if (ended) return;
     ended = true;
+    if (!heard && lastError === undefined) {
+      lastError = new Error(`${neverServedReason(entry, "thread")} (exit code ${code})`);
+    }
     options.onExit(exitInfo(code, null, lastError));
   });
   return {

@@ -5,7 +5,8 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnNodeThread } from "./_node_thread.ts";
-import type { RuntimeAdapter, SpawnOptions, WorkerHandle } from "./types.ts";
+import type { RuntimeAdapter, SpawnOptions, WorkerEntry, WorkerHandle } from "./types.ts";
+import { executableArgs } from "./worker_entry.ts";
 
 declare const Deno: {
   execPath(): string;
@@ -24,17 +25,20 @@ const PERMISSIONS = ["read", "write", "net", "env", "run", "sys", "ffi", "import
  */
 export const denoAdapter: RuntimeAdapter = {
   name: "deno",
-  spawnThread(url, options) {
-    if (url.protocol !== "file:") return spawnWebWorker(url, options);
-    return spawnNodeThread(url, options);
+  spawnThread(entry, options) {
+    if (entry.url.protocol !== "file:") return spawnWebWorker(entry, options);
+    return spawnNodeThread(entry, options);
   },
-  async spawnProcess(url, options) {
+  async spawnProcess(entry, options) {
     const [{ spawnNodeChild }, { assertSendable }] = await Promise.all([
       import("./_node_child.ts"),
       import("./_deno_ipc.ts"),
     ]);
-    const args = ["run", "--no-prompt", ...permissionFlags(url), ...options.runtimeArgs];
-    return spawnNodeChild(url, options, { command: Deno.execPath(), args, assertSendable });
+    // A `deno compile` executable carries its permissions; it takes no `run` flags.
+    const args = entry.kind === "executable"
+      ? executableArgs(options.runtimeArgs)
+      : ["run", "--no-prompt", ...permissionFlags(entry.url), ...options.runtimeArgs];
+    return spawnNodeChild(entry, options, { command: Deno.execPath(), args, assertSendable });
   },
 };
 
@@ -57,7 +61,7 @@ export function permissionFlags(entry: URL): string[] {
 // The web Worker has no exit event and no unref(): the worker announces its own exit, an uncaught
 // error is turned into an exit (preventDefault() keeps it from killing this process), and the pool
 // retires idle workers itself.
-function spawnWebWorker(url: URL, options: SpawnOptions): WorkerHandle {
+function spawnWebWorker({ url }: WorkerEntry, options: SpawnOptions): WorkerHandle {
   const worker = new Worker(url.href, {
     type: "module",
     ...(options.name === undefined ? {} : { name: options.name }),
@@ -82,7 +86,7 @@ function spawnWebWorker(url: URL, options: SpawnOptions): WorkerHandle {
     pid: undefined,
     unrefable: false,
     postMessage(message, transfer) {
-      if (!ended) worker.postMessage(message, { transfer: [...(transfer ?? [])] });
+      if (!ended) worker.postMessage(message, { transfer: [...(transfer ?? [])] as never[] });
     },
     terminate() {
       end(null);

@@ -30,12 +30,12 @@ export function childExecArgv(execArgv: readonly string[]): string[] {
 /** Node: threads are `node:worker_threads`; children are `fork()`ed with the parent's loader flags. */
 export const nodeAdapter: RuntimeAdapter = {
   name: "node",
-  spawnThread(url, options) {
-    return spawnNodeThread(url, options);
+  spawnThread(entry, options) {
+    return spawnNodeThread(entry, options);
   },
-  async spawnProcess(url, options) {
+  async spawnProcess(entry, options) {
     const { spawnNodeChild } = await import("./_node_child.ts");
     const inherited = childExecArgv(process.execArgv);
-    return spawnNodeChild(url, options, { args: [...inherited, ...options.runtimeArgs] });
+    return spawnNodeChild(entry, options, { args: [...inherited, ...options.runtimeArgs] });
   },
 };

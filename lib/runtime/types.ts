@@ -12,6 +12,45 @@ export interface ExitInfo {
   error?: unknown;
 }
 
+/**
+ * A value that {@linkcode SubmitOptions.transfer} moves to a worker thread instead of copying: an
+ * `ArrayBuffer`, or a `MessagePort` (the web's or `node:worker_threads`'), described by the part of
+ * its shape a transfer needs. Declared here rather than taken from the DOM library, so that the
+ * package's types need no `lib: ["dom"]`.
+ *
+ * @example Moving a buffer to a thread
+ * ```ts
+ * import { ThreadPoolExecutor, type Transferable } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const pool = new ThreadPoolExecutor(1);
+ * try {
+ *   const buffer = new ArrayBuffer(8);
+ *   const transfer: Transferable[] = [buffer];
+ *   const size = await pool.submitWith((b: ArrayBuffer) => b.byteLength, [buffer], { transfer });
+ *   assert.equal(size, 8);
+ *   assert.equal(buffer.byteLength, 0); // moved: detached here
+ * } finally {
+ *   await pool.shutdown();
+ * }
+ * ```
+ */
+export type Transferable = ArrayBuffer | {
+  // deno-lint-ignore no-explicit-any
+  postMessage(message: any, ...rest: any[]): void;
+  close(): void;
+};
+
+/**
+ * What a worker is started on. `module`: this package's own worker module (an installed package).
+ * `self`: the module that holds this package's code (a bundle), started with the worker marker.
+ * `executable`: the single-file executable itself (a process pool's children), with the marker.
+ */
+export interface WorkerEntry {
+  readonly url: URL;
+  readonly kind: "module" | "self" | "executable";
+}
+
 /** Options shared by both kinds of spawn. */
 export interface SpawnOptions {
   /** Called for every message from the worker, from the first one on. */
@@ -53,10 +92,13 @@ export interface WorkerHandle {
  */
 export interface RuntimeAdapter {
   readonly name: RuntimeName;
-  /** Start a worker thread running the module at `url`. */
-  spawnThread(url: URL, options: SpawnOptions): WorkerHandle | Promise<WorkerHandle>;
-  /** Start a child process of the same runtime running the module at `url`. */
-  spawnProcess(url: URL, options: ProcessSpawnOptions): WorkerHandle | Promise<WorkerHandle>;
+  /** Start a worker thread on `entry`. */
+  spawnThread(entry: WorkerEntry, options: SpawnOptions): WorkerHandle | Promise<WorkerHandle>;
+  /** Start a child process of the same runtime (or the same executable) on `entry`. */
+  spawnProcess(
+    entry: WorkerEntry,
+    options: ProcessSpawnOptions,
+  ): WorkerHandle | Promise<WorkerHandle>;
 }
 
 /** The worker-side end of the channel to the host. */
