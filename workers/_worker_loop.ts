@@ -1,0 +1,128 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// The worker loop, shared by thread and process workers (./thread_worker.ts, ./process_worker.ts).
+// Runtime-neutral: it only sees a HostPort.
+//
+//   host                        worker
+//   ────                        ──────
+//                          ◀──  hello { v }                          (serve)
+//   init { v, transport,   ──▶  version check, initializer     (./_initialize.ts)
+//     initializer, claims } ◀── ready | init-error
+//   task { id, key, spec? } ──▶ run the function             (./_run_task.ts)
+//                          ◀──  ok { id, value } | err { id, error }  (./_replies.ts)
+//   chunk { id, key, spec?, ──▶ run it over each item in turn  (./_run_chunk.ts)
+//     argLists | items }   ◀──  chunk-done { id, values, failed? }
+//   forget { keys }        ──▶  drop compiled functions   (lib/_function_table.ts)
+//   batch { messages }     ──▶  each, in order
+//   exit                   ──▶  the worker ends
+//
+// Tasks, chunks and forgets are handled one at a time, in arrival order (a worker may be sent
+// work ahead of the one it runs): one that finishes synchronously (the common case) is answered at
+// once, with no promise in between; one that has to wait (an async function, a module still
+// loading) holds the later ones in a backlog until it is answered.
+
+import { WorkerFunctionTable } from "../lib/_function_table.ts";
+import type {
+  ChunkMessage,
+  ForgetMessage,
+  HostMessage,
+  InitMessage,
+  TaskMessage,
+} from "../lib/_protocol.ts";
+import { CLAIM_STARTED, claimTag } from "../lib/_protocol.ts";
+import type { HostPort } from "../lib/runtime/types.ts";
+import { initialize } from "./_initialize.ts";
+import { Replies } from "./_replies.ts";
+import { runChunk } from "./_run_chunk.ts";
+import { runTask } from "./_run_task.ts";
+
+type Work = TaskMessage | ChunkMessage | ForgetMessage;
+
+/**
+ * Serve tasks from the host on `port` until told to exit.
+ *
+ * @param port The worker's end of its channel to the host.
+ */
+export function serve(port: HostPort): void {
+  const loop = new WorkerLoop(port);
+  port.listen((raw) => loop.receive(raw as HostMessage));
+  loop.replies.hello();
+}
+
+/** Message intake and ordering: what the worker does with each host message, and when. */
+class WorkerLoop {
+  readonly replies: Replies;
+  #port: HostPort;
+  #functions = new WorkerFunctionTable();
+  /** Thread pools: the claim cells of work sent ahead, shared with the host. */
+  #claims: Int32Array | undefined;
+  /** Work that arrived while earlier work was still to be answered, in order. */
+  #backlog: Work[] = [];
+  #busy = false;
+
+  constructor(port: HostPort) {
+    this.#port = port;
+    this.replies = new Replies(port);
+  }
+
+  receive(message: HostMessage): void {
+    switch (message.t) {
+      case "task":
+      case "chunk":
+      case "forget": // in order: work before it may still need what it names
+        if (this.#busy) this.#backlog.push(message);
+        else this.#run(message);
+        break;
+      case "batch":
+        for (const inner of message.messages) this.receive(inner);
+        break;
+      case "init":
+        this.#init(message);
+        break;
+      case "exit":
+        this.#port.exit(0);
+        break;
+    }
+  }
+
+  #init(message: InitMessage): void {
+    this.replies.transport = message.transport;
+    this.#claims = message.claims;
+    void initialize(message, this.replies);
+  }
+
+  #run(message: Work): void {
+    if (message.t === "forget") return this.#functions.forget(message.keys);
+    if (!claimed(this.#claims, message)) {
+      // Taken back by the host: dropped without a reply. The host counts its spec as sent, so
+      // later work names the function by key only.
+      if (message.spec !== undefined) this.#functions.define(message.key, message.spec);
+      return;
+    }
+    const pending = message.t === "task"
+      ? runTask(message, this.#functions, this.replies)
+      : runChunk(message, this.#functions, this.replies);
+    if (pending === undefined) return;
+    this.#busy = true;
+    void pending.then(this.#next);
+  }
+
+  // The work that had to wait is answered: run what came meanwhile.
+  #next = (): void => {
+    this.#busy = false;
+    while (!this.#busy && this.#backlog.length > 0) this.#run(this.#backlog.shift()!);
+  };
+}
+
+/**
+ * Work sent ahead to a busy worker (thread pools) runs only if the worker claims it before the
+ * host takes it back for an idle worker: exactly one of the two wins the claim cell.
+ *
+ * @param claims The claim cells, if the pool uses them.
+ * @param message Work to start.
+ * @returns Whether the worker may start it (always, for work not sent ahead).
+ */
+function claimed(claims: Int32Array | undefined, message: TaskMessage | ChunkMessage): boolean {
+  if (message.c === undefined || claims === undefined) return true;
+  const tag = claimTag(message.id);
+  return Atomics.compareExchange(claims, message.c, tag, CLAIM_STARTED) === tag;
+}
