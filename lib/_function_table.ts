@@ -5,34 +5,38 @@
 // `key`. Compiling a source (indirect eval) or importing a module costs far more than a task, so a
 // worker keeps what it compiled, and the host sends a key's spec only once per worker:
 //
-//   host                                               worker
-//   ────                                               ──────
-//   task/chunk { key, spec }  (first use of key)  ──▶  define(key, spec); get(key) compiles it
-//   task/chunk { key }        (later uses)        ──▶  get(key): the compiled copy
-//   forget { keys }           (past the cache size) ─▶ forget(keys)
+//   host                                        worker
+//   ────                                        ──────
+//   task/chunk { key, spec }  (key's first use)  ──▶  define(key, spec), then get(key) compiles it
+//   task/chunk { key }        (later uses)       ──▶  get(key): the compiled copy
+//   forget { keys }           (past cache size)  ──▶  forget(keys)
 //
 // The two halves:
-// - The host half, one table per worker, records which keys that worker has been sent a spec for
-//   (`has(key)`), and on sending a new one (`remember(key)`) answers the oldest keys it must be told
-//   to forget once it would hold more than the cache size, so that a pool fed ever new function
-//   sources does not grow without end. It sends the spec again if a forgotten key comes back.
-// - The worker half, {@linkcode WorkerFunctionTable}, holds what a worker was sent: `define(key,
-//   spec)` takes a spec, `get(key)` compiles it on first use and returns the compiled copy after,
-//   `forget(keys)` drops them.
+// - The host half, one table per worker, records which keys that worker was sent a spec for
+//   (`has(key)`); on recording a new one (`remember(key)`) it answers the oldest keys the worker
+//   must be told to forget once it would hold more than the cache size, so that a pool fed ever
+//   new function sources does not grow without end. A forgotten key's spec is sent again if the
+//   key comes back.
+// - The worker half, {@linkcode WorkerFunctionTable}, holds what the worker was sent:
+//   `define(key, spec)` takes a spec, `get(key)` compiles it on first use and returns the compiled
+//   copy after, `forget(keys)` drops them. Its `has(key)` agrees with the host's for every key
+//   the worker has read, except one whose spec failed to compile or import (dropped, so that
+//   the next use of that key is answered as a protocol error).
 //
 // Messages to a worker are handled in the order sent: a `forget` follows the work sent before it,
 // which may still need what it names, and a later spec for a forgotten key defines it anew.
 // Work sent ahead that the host takes back before it starts (thread pools) still counts as sent:
 // its spec is defined in the worker's table without running anything, so that later work can
 // name the key alone.
-//
-// ── host half ────────────────────────────────────────────────────────────────────────────────────
-// HostFunctionTable goes here: `has(key)`, `remember(key)` → keys to forget or `undefined`, and the
-// cache sizes (today the per-worker `known` set, `#remember` and `functionCache` in
-// lib/_pool_core.ts).
-// ── worker half ──────────────────────────────────────────────────────────────────────────────────
 
 import type { FunctionSpec } from "./_function_source.ts";
+
+// ── the host half ────────────────────────────────────────────────────────────────────────────────
+// HostFunctionTable goes here: one per worker, `has(key)`, `remember(key)` → the keys to forget or
+// `undefined`, and the cache sizes. Today: the per-worker `known` set, `#remember` and
+// `functionCache` in lib/_pool_core.ts.
+
+// ── the worker half ──────────────────────────────────────────────────────────────────────────────
 
 /** A function as a worker calls it. */
 export type CompiledFunction = (...args: unknown[]) => unknown;

@@ -22,7 +22,7 @@ test("WorkerFunctionTable.get() compiles a defined spec once and returns that co
   assert.equal(table.has("inc"), true);
 });
 
-test("WorkerFunctionTable.define() keeps a compiled copy, and the latest spec until compiled", () => {
+test("WorkerFunctionTable.define() keeps a compiled copy, else takes the latest spec", () => {
   const table = new WorkerFunctionTable();
   table.define("f", source("f", "() => 1"));
   table.define("f", source("f", "() => 2")); // not compiled yet: the later spec wins
@@ -92,7 +92,7 @@ test("WorkerFunctionTable: a module export forgotten while importing stays forgo
   assert.equal(table.has("add"), false);
 });
 
-test("WorkerFunctionTable: a module without the export rejects, and the key is dropped", async () => {
+test("WorkerFunctionTable: a module without the export rejects; the key is dropped", async () => {
   const table = new WorkerFunctionTable();
   table.define("missing", exported("missing"));
   const loading = table.get("missing");

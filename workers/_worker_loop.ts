@@ -2,18 +2,23 @@
 // The worker loop, shared by thread and process workers (./thread_worker.ts, ./process_worker.ts).
 // Runtime-neutral: it only sees a HostPort.
 //
-//   host                        worker
-//   ────                        ──────
-//                          ◀──  hello { v }                          (serve)
-//   init { v, transport,   ──▶  version check, initializer     (./_initialize.ts)
-//     initializer, claims } ◀── ready | init-error
-//   task { id, key, spec? } ──▶ run the function             (./_run_task.ts)
-//                          ◀──  ok { id, value } | err { id, error }  (./_replies.ts)
-//   chunk { id, key, spec?, ──▶ run it over each item in turn  (./_run_chunk.ts)
-//     argLists | items }   ◀──  chunk-done { id, values, failed? }
-//   forget { keys }        ──▶  drop compiled functions   (lib/_function_table.ts)
-//   batch { messages }     ──▶  each, in order
-//   exit                   ──▶  the worker ends
+//   host                            worker
+//   ────                            ──────
+//                              ◀──  hello { v }                              serve()
+//   init { v, transport,       ──▶  check the version, run the initializer   ./_initialize.ts
+//     initializer, initargs,   ◀──  ready | init-error { error }
+//     claims }
+//   task { id, key, spec?,     ──▶  call the function                        ./_run_task.ts
+//     args, c? }               ◀──  ok { id, value } | err { id, error }     ./_replies.ts
+//   chunk { id, key, spec?,    ──▶  call it on each item in turn             ./_run_chunk.ts
+//     argLists | items, c? }   ◀──  chunk-done { id, values, failed? }
+//   forget { keys }            ──▶  drop those functions                     lib/_function_table.ts
+//   batch { messages }         ──▶  each message, in order
+//   exit                       ──▶  the worker ends
+//
+// `spec` comes with a key's first use (lib/_function_table.ts). `c` marks work sent ahead to a
+// busy thread worker: its claim cell, which the worker must win before it starts the work
+// (`claimed` below); lost, the work was taken back, and is dropped without a reply.
 //
 // Tasks, chunks and forgets are handled one at a time, in arrival order (a worker may be sent
 // work ahead of the one it runs): one that finishes synchronously (the common case) is answered at
@@ -43,15 +48,16 @@ type Work = TaskMessage | ChunkMessage | ForgetMessage;
  * @param port The worker's end of its channel to the host.
  */
 export function serve(port: HostPort): void {
-  const loop = new WorkerLoop(port);
+  const replies = new Replies(port);
+  const loop = new WorkerLoop(port, replies);
   port.listen((raw) => loop.receive(raw as HostMessage));
-  loop.replies.hello();
+  replies.hello();
 }
 
 /** Message intake and ordering: what the worker does with each host message, and when. */
 class WorkerLoop {
-  readonly replies: Replies;
   #port: HostPort;
+  #replies: Replies;
   #functions = new WorkerFunctionTable();
   /** Thread pools: the claim cells of work sent ahead, shared with the host. */
   #claims: Int32Array | undefined;
@@ -59,9 +65,9 @@ class WorkerLoop {
   #backlog: Work[] = [];
   #busy = false;
 
-  constructor(port: HostPort) {
+  constructor(port: HostPort, replies: Replies) {
     this.#port = port;
-    this.replies = new Replies(port);
+    this.#replies = replies;
   }
 
   receive(message: HostMessage): void {
@@ -85,9 +91,9 @@ class WorkerLoop {
   }
 
   #init(message: InitMessage): void {
-    this.replies.transport = message.transport;
+    this.#replies.transport = message.transport;
     this.#claims = message.claims;
-    void initialize(message, this.replies);
+    void initialize(message, this.#replies);
   }
 
   #run(message: Work): void {
@@ -99,8 +105,8 @@ class WorkerLoop {
       return;
     }
     const pending = message.t === "task"
-      ? runTask(message, this.#functions, this.replies)
-      : runChunk(message, this.#functions, this.replies);
+      ? runTask(message, this.#functions, this.#replies)
+      : runChunk(message, this.#functions, this.#replies);
     if (pending === undefined) return;
     this.#busy = true;
     void pending.then(this.#next);
