@@ -8,6 +8,7 @@ import {
   encodeThrown,
   findUncloneable,
   type Transport,
+  type Uncloneable,
 } from "../lib/_serialize.ts";
 import { SerializationError } from "../lib/errors.ts";
 import type { HostPort } from "../lib/runtime/types.ts";
@@ -95,7 +96,7 @@ export class Replies {
    */
   checkResult(value: unknown): void {
     const bad = findUncloneable(value, this.transport, "result");
-    if (bad) throw new SerializationError(`${bad.path} ${bad.reason}`, { path: bad.path });
+    if (bad) throw unsendable(bad);
   }
 
   /**
@@ -120,4 +121,9 @@ export class Replies {
       this.error(id, describeCloneFailure(values, this.transport, "result", error));
     }
   }
+}
+
+// Kept out of the methods that check every result, which stay small enough to inline.
+function unsendable(bad: Uncloneable): SerializationError {
+  return new SerializationError(`${bad.path} ${bad.reason}`, { path: bad.path });
 }
