@@ -1,6 +1,6 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // Work sent ahead to a busy thread, and the claim cells that decide who runs it. Imported by the
-// host (the pool core) and by the worker (workers/_run_task.ts). Runtime-neutral.
+// host (the pool core) and by the worker (workers/_worker_loop.ts). Runtime-neutral.
 //
 // A thread pool sends a busy worker a few tasks ahead of time, so that it never waits for the host
 // between two tasks. Such a task must stay cancellable, and an idle worker must be able to take it

@@ -1,4 +1,4 @@
-// The worker loop (workers/_run_task.ts) on a fake port: what it answers to a sequence of host
+// The worker loop (workers/_worker_loop.ts) on a fake port: what it answers to a sequence of host
 // messages, without a thread or a process in between.
 
 import { test } from "node:test";
@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { FunctionSpec } from "../lib/_function_source.ts";
 import { type HostMessage, PROTOCOL_VERSION, type WorkerMessage } from "../lib/_protocol.ts";
 import { decodeThrown } from "../lib/_serialize.ts";
-import { serve } from "../workers/_run_task.ts";
+import { serve } from "../workers/_worker_loop.ts";
 
 /** A worker loop on a fake port: `send` delivers a host message, `replies` collects answers. */
 function startWorker() {

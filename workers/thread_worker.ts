@@ -2,6 +2,6 @@
 // Entry of a ThreadPoolExecutor worker thread.
 
 import { threadHostPort } from "../lib/runtime/host_port.ts";
-import { serve } from "./_run_task.ts";
+import { serve } from "./_worker_loop.ts";
 
 serve(await threadHostPort());

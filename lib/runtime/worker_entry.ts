@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { isMainThread, workerData } from "node:worker_threads";
-import { serve } from "../../workers/_run_task.ts";
+import { serve } from "../../workers/_worker_loop.ts";
 import { processHostPort, threadHostPort } from "./host_port.ts";
 import type { WorkerEntry } from "./types.ts";
 

@@ -1,0 +1,129 @@
+// Copyright 2026 the concurrent-futures authors. MIT license.
+// What a worker sends its host, encoded for the pool's transport. Runtime-neutral.
+
+import { pack } from "../lib/_packed.ts";
+import { PROTOCOL_VERSION, type WorkerMessage } from "../lib/_protocol.ts";
+import {
+  describeCloneFailure,
+  encodeThrown,
+  findUncloneable,
+  type Transport,
+  type Uncloneable,
+} from "../lib/_serialize.ts";
+import { SerializationError } from "../lib/errors.ts";
+import type { HostPort } from "../lib/runtime/types.ts";
+
+/** How a chunk failed: the item's place and what it threw. */
+export interface ChunkFailure {
+  index: number;
+  error: unknown;
+}
+
+/**
+ * A worker's messages to its host. Every reply leaves at once: a task's result must not wait for
+ * the next task to finish. A result the transport cannot carry is answered as that task's
+ * {@linkcode SerializationError}, naming the offending part (`result.x is a function…`).
+ */
+export class Replies {
+  /** The pool's transport, which decides what a result may hold; set by `init`. */
+  transport: Transport = "structured";
+  #port: HostPort;
+
+  /**
+   * Reply through `port`.
+   *
+   * @param port The worker's end of its channel to the host.
+   */
+  constructor(port: HostPort) {
+    this.#port = port;
+  }
+
+  /** The worker is listening, speaking this protocol version. */
+  hello(): void {
+    this.#port.post({ t: "hello", v: PROTOCOL_VERSION } satisfies WorkerMessage);
+  }
+
+  /** The initializer ran (or there was none). */
+  ready(): void {
+    this.#port.post({ t: "ready" } satisfies WorkerMessage);
+  }
+
+  /**
+   * The worker cannot start: the pool is broken with `error`.
+   *
+   * @param error What the initializer (or the version check) threw.
+   */
+  initError(error: unknown): void {
+    this.#port.post({ t: "init-error", error: encodeThrown(error, this.transport) });
+  }
+
+  /**
+   * Task `id` returned `value`.
+   *
+   * @param id The task's id.
+   * @param value Its result.
+   */
+  result(id: number, value: unknown): void {
+    const bad = findUncloneable(value, this.transport, "result");
+    if (bad) {
+      return this.error(
+        id,
+        new SerializationError(`${bad.path} ${bad.reason}`, { path: bad.path }),
+      );
+    }
+    try {
+      this.#port.post({ t: "ok", id, value } satisfies WorkerMessage);
+    } catch (error) {
+      this.error(id, describeCloneFailure(value, this.transport, "result", error));
+    }
+  }
+
+  /**
+   * Task (or chunk) `id` threw `error`.
+   *
+   * @param id The task's id.
+   * @param error What it threw (any value).
+   */
+  error(id: number, error: unknown): void {
+    this.#port.post({ t: "err", id, error: encodeThrown(error, this.transport) });
+  }
+
+  /**
+   * Throw if a chunk item's result cannot travel, so that the chunk stops there.
+   *
+   * @param value The item's result.
+   * @throws {SerializationError} Naming the offending part.
+   */
+  checkResult(value: unknown): void {
+    const bad = findUncloneable(value, this.transport, "result");
+    if (bad) throw unsendable(bad);
+  }
+
+  /**
+   * Chunk `id` ran: the results of the items before the first failure (packed when they are all
+   * numbers), and that failure if any.
+   *
+   * @param id The chunk's id.
+   * @param values The items' results, each already passed {@linkcode Replies.checkResult}.
+   * @param failed The first failure.
+   */
+  chunk(id: number, values: unknown[], failed: ChunkFailure | undefined): void {
+    const packed = pack(values);
+    const reply: WorkerMessage = failed === undefined ? { t: "chunk-done", id, values: packed } : {
+      t: "chunk-done",
+      id,
+      values: packed,
+      failed: { index: failed.index, error: encodeThrown(failed.error, this.transport) },
+    };
+    try {
+      this.#port.post(reply);
+    } catch (error) {
+      this.error(id, describeCloneFailure(values, this.transport, "result", error));
+    }
+  }
+}
+
+// Kept out of the methods that check every result, which stay small enough to inline.
+function unsendable(bad: Uncloneable): SerializationError {
+  return new SerializationError(`${bad.path} ${bad.reason}`, { path: bad.path });
+}
