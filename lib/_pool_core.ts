@@ -19,7 +19,9 @@
 //   (a worker's exit while it holds work: its futures fail; the pool breaks unless it was ours)
 //
 // Thread pool: a task held ahead stays PENDING, cancellable, and can be taken back for a worker
-// that falls idle, until its worker wins its claim cell (_sent_ahead.ts); then it is RUNNING.
+// that falls idle, until its worker wins its claim cell (_sent_ahead.ts); then it is RUNNING. A
+// worker that would start it while an older task waits behind a slow one elsewhere yields instead,
+// and is sent that older task (#onYield), so tasks start in submission order.
 // Process pool: one task goes ahead per child and waits there RUNNING (Python's call queue); what
 // the replies read at one time free up leaves for each child in one "batch" message (the flush).
 //
@@ -32,6 +34,7 @@ import { Admission } from "./_admission.ts";
 import { PoolWorker } from "./_pool_worker.ts";
 import { chunkOutcome, PROTOCOL_VERSION, type WorkerMessage } from "./_protocol.ts";
 import { Queue } from "./_queue.ts";
+import { ClaimCells, ClaimTable } from "./_sent_ahead.ts";
 import { decodeThrown, describeCloneFailure, type Transport } from "./_serialize.ts";
 import { kStartGate } from "./_symbols.ts";
 import { type UnitKind, WorkItem } from "./_work_item.ts";
@@ -103,10 +106,19 @@ export class PoolCore {
    * resumes.
    */
   #flushQueued = false;
+  /** Thread pools: the claim cells of work sent ahead, one slot per live worker. */
+  #claims: ClaimTable | undefined;
+  #freeSlots: number[] = [];
+  /** The last ticket given: work is numbered in the order it is first sent. */
+  #tickets = 0;
 
   constructor(policy: PoolPolicy) {
     this.#policy = policy;
     this.#admission = new Admission(policy);
+    if (policy.takeBack) {
+      this.#claims = new ClaimTable(policy.maxWorkers, policy.prefetch + 1);
+      for (let slot = policy.maxWorkers - 1; slot >= 0; slot--) this.#freeSlots.push(slot);
+    }
   }
 
   /** Whether shutdown() was called. */
@@ -255,6 +267,7 @@ export class PoolCore {
   // started, RUNNING), and stays PENDING while the cell says it is not started.
   #holdAhead(worker: PoolWorker, item: WorkItem): boolean {
     const claims = worker.claims!;
+    item.ticket ??= ++this.#tickets;
     if (item.future.cancelled() || !claims.hold(item)) return false;
     const cell = item.cell!;
     item.future[kStartGate]({
@@ -269,22 +282,37 @@ export class PoolCore {
   #takeBackForIdle(): void {
     for (const idle of this.#workers) {
       if (!idle.isIdle) continue;
-      const taken = this.#takeBackOne();
-      if (!taken) return;
-      taken.future.setRunningOrNotifyCancel();
-      this.#send(idle, taken);
+      if (!this.#takeBackFor(idle, Infinity)) return;
     }
   }
 
-  // Takes back one unit of work sent ahead and not started, if there is one.
-  #takeBackOne(): WorkItem | undefined {
-    for (const worker of this.#workers) {
-      if (!worker.claims || worker.exitExpected) continue;
-      for (const item of worker.claims.held()) {
-        if (!item.startedAhead && this.#withdraw(worker, item)) return item;
+  // `worker` left its work `id`, held ahead, unstarted: an older task waits behind a slow one
+  // elsewhere. Send it that task, or tell it to go on.
+  #onYield(worker: PoolWorker, id: number): void {
+    const bound = worker.inflight.get(id)?.ticket ?? Infinity;
+    if (!this.#takeBackFor(worker, bound)) worker.post({ t: "resume" });
+  }
+
+  // Takes back the oldest work sent ahead to another worker, not started and older than `bound`,
+  // and sends it to `worker`; false when there is none.
+  #takeBackFor(worker: PoolWorker, bound: number): boolean {
+    for (;;) {
+      let oldest: WorkItem | undefined;
+      let holder: PoolWorker | undefined;
+      for (const other of this.#workers) {
+        if (other === worker || !other.claims || other.exitExpected) continue;
+        for (const item of other.claims.held()) {
+          if (item.startedAhead || !(item.ticket! < (oldest?.ticket ?? bound))) continue;
+          oldest = item;
+          holder = other;
+        }
       }
+      if (!oldest) return false;
+      if (!this.#withdraw(holder!, oldest)) continue; // started meanwhile: the next oldest
+      oldest.future.setRunningOrNotifyCancel();
+      this.#send(worker, oldest);
+      return true;
     }
-    return undefined;
   }
 
   // Takes `item`, sent ahead to `worker`, back from it, unless the worker has started it.
@@ -301,6 +329,7 @@ export class PoolCore {
   }
 
   #send(worker: PoolWorker, item: WorkItem): void {
+    item.ticket ??= ++this.#tickets;
     if (this.#flushQueued) {
       // Sent with the rest of this worker's work at the flush, in order.
       worker.assign(item);
@@ -375,10 +404,8 @@ export class PoolCore {
 
   #spawn(): void {
     const policy = this.#policy;
-    const worker = new PoolWorker(
-      policy.takeBack ? policy.prefetch + 1 : undefined,
-      policy.maxTasksPerChild,
-    );
+    const claims = this.#claims && new ClaimCells<WorkItem>(this.#claims, this.#freeSlots.pop()!);
+    const worker = new PoolWorker(claims, policy.maxTasksPerChild);
     this.#workers.add(worker);
     // A spawn that throws fails the same way as one that rejects.
     new Promise<WorkerHandle>((resolve) =>
@@ -393,6 +420,7 @@ export class PoolCore {
       },
       (error) => {
         this.#workers.delete(worker);
+        if (claims) this.#freeSlots.push(claims.slot);
         this.#break("A worker could not be started, the pool is not usable anymore", error);
         this.#maybeClose(); // already broken by an earlier failed spawn, shutdown() awaits this one
       },
@@ -410,7 +438,7 @@ export class PoolCore {
         };
         const initializer = this.#admission.initializerSpec;
         if (initializer) init.initializer = initializer;
-        if (worker.claims) init.claims = worker.claims.cells;
+        if (worker.claims) init.claims = this.#claims!.shared(worker.claims.slot);
         try {
           worker.handle!.postMessage(init);
         } catch (error) {
@@ -428,6 +456,9 @@ export class PoolCore {
         worker.ready = true;
         this.#dispatch();
         this.#settleIdle(worker);
+        return;
+      case "yield":
+        this.#onYield(worker, message.id);
         return;
       case "init-error":
         this.#break(this.#policy.messages.initializerFailed, decodeThrown(message.error));
@@ -481,6 +512,7 @@ export class PoolCore {
   #onExit(worker: PoolWorker, info: ExitInfo): void {
     this.#workers.delete(worker);
     worker.exited();
+    if (worker.claims) this.#freeSlots.push(worker.claims.slot);
     if (!worker.exitExpected && !this.#broken) {
       const detail = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
       const cause = info.error ?? new Error(`the worker ended with ${detail}`);

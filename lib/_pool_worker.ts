@@ -5,7 +5,7 @@
 import { functionKey } from "./_function_source.ts";
 import { HostFunctionTable } from "./_function_table.ts";
 import { type ChunkMessage, type HostMessage, type TaskMessage, workMessage } from "./_protocol.ts";
-import { ClaimCells } from "./_sent_ahead.ts";
+import type { ClaimCells } from "./_sent_ahead.ts";
 import type { WorkItem } from "./_work_item.ts";
 import type { WorkerHandle } from "./runtime/types.ts";
 
@@ -40,11 +40,11 @@ export class PoolWorker {
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
-   * @param claimCells How many claim cells it shares with the host; `undefined` for none.
+   * @param claims Its claim cells, in the pool's table; `undefined` for none.
    * @param maxUnits Retire it after this many units of work (`maxTasksPerChild`).
    */
-  constructor(claimCells: number | undefined, maxUnits: number | undefined) {
-    this.claims = claimCells === undefined ? undefined : new ClaimCells(claimCells);
+  constructor(claims: ClaimCells<WorkItem> | undefined, maxUnits: number | undefined) {
+    this.claims = claims;
     this.#maxUnits = maxUnits;
   }
 
@@ -148,6 +148,11 @@ export class PoolWorker {
     return unsent;
   }
 
+  /** Posts a message that carries no work (a `resume`). */
+  post(message: HostMessage): void {
+    this.handle!.postMessage(message);
+  }
+
   /** Asks the worker to exit once it has run what it was sent. */
   requestExit(): void {
     this.exitExpected = true;
@@ -166,7 +171,10 @@ export class PoolWorker {
     const key = functionKey(spec);
     const message = workMessage(item.id, item.kind, key, item.payload);
     if (!this.functions.has(key) && !sent?.has(key)) message.spec = spec;
-    if (item.cell !== undefined) message.c = item.cell;
+    if (this.claims !== undefined) {
+      message.k = item.ticket!;
+      if (item.cell !== undefined) message.c = item.cell;
+    }
     sent?.add(key);
     return { message, key };
   }

@@ -2,13 +2,14 @@
 // Every message between a host and its workers; imported by both sides. Runtime-neutral.
 
 import type { FunctionSpec } from "./_function_source.ts";
+import type { SharedClaims } from "./_sent_ahead.ts";
 import type { ChunkOutcome } from "./_map.ts";
 import { pack, type Packed } from "./_packed.ts";
 import { decodeThrown, type EncodedThrown, type Transport } from "./_serialize.ts";
 import type { UnitKind } from "./_work_item.ts";
 
 /** Bumped whenever a message changes shape; host and worker must agree. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 // ── worker → host ───────────────────────────────────────────────────────────────────────────────
 
@@ -49,6 +50,16 @@ export interface ChunkDoneMessage {
   failed?: { index: number; error: EncodedThrown };
 }
 
+/**
+ * Thread pools: the worker holds work `id` ahead but leaves it unstarted, since an older task waits
+ * behind a slow one in another worker (see `_sent_ahead.ts`). The host answers with that older task,
+ * taken back and sent to this worker, or with `resume`.
+ */
+export interface YieldMessage {
+  t: "yield";
+  id: number;
+}
+
 /** Any message a worker sends. */
 export type WorkerMessage =
   | HelloMessage
@@ -56,7 +67,8 @@ export type WorkerMessage =
   | InitErrorMessage
   | OkMessage
   | ErrMessage
-  | ChunkDoneMessage;
+  | ChunkDoneMessage
+  | YieldMessage;
 
 /**
  * Several messages in one, to be handled in order. A process pool's host sends each child what
@@ -80,7 +92,7 @@ export interface InitMessage {
    * Thread pools: the claim cells of work sent ahead (see `_sent_ahead.ts`), shared with the
    * host, which takes back work a worker has not started when another worker is idle.
    */
-  claims?: Int32Array;
+  claims?: SharedClaims;
 }
 /**
  * Run one function. `key` names the function; `spec` is sent only the first time a worker sees
@@ -94,6 +106,8 @@ export interface TaskMessage {
   args: unknown[];
   /** Sent ahead to a busy worker: its claim cell, which the worker must win before it starts. */
   c?: number;
+  /** Thread pools: its ticket, its place in submission order (see `_sent_ahead.ts`). */
+  k?: number;
 }
 /**
  * Run one function over several argument lists, in order, stopping at the first failure. When
@@ -101,7 +115,7 @@ export interface TaskMessage {
  * send than as many one-element arrays (and packed, when they are all numbers).
  */
 export type ChunkMessage =
-  & { t: "chunk"; id: number; key: string; spec?: FunctionSpec; c?: number }
+  & { t: "chunk"; id: number; key: string; spec?: FunctionSpec; c?: number; k?: number }
   & ({ argLists: unknown[][]; items?: undefined } | { items: Packed; argLists?: undefined });
 /**
  * Drop the compiled copies of these functions (the oldest a worker was sent), so that a pool fed
@@ -116,6 +130,10 @@ export interface ForgetMessage {
 export interface ExitMessage {
   t: "exit";
 }
+/** The answer to a `yield` when no older task could be taken back: start the held work now. */
+export interface ResumeMessage {
+  t: "resume";
+}
 
 /** Any message a host sends. */
 export type HostMessage =
@@ -124,6 +142,7 @@ export type HostMessage =
   | ChunkMessage
   | ForgetMessage
   | ExitMessage
+  | ResumeMessage
   | BatchMessage<HostMessage>;
 
 // ── encoding ────────────────────────────────────────────────────────────────────────────────────

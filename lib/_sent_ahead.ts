@@ -3,15 +3,23 @@
 // host (the pool core) and by the worker (workers/_worker_loop.ts). Runtime-neutral.
 //
 // A thread pool sends a busy worker a few tasks ahead of time, so that it never waits for the host
-// between two tasks. Such a task must stay cancellable, and an idle worker must be able to take it
-// over, as long as its worker has not started it. Each worker shares a few claim cells with the
-// host (an Int32Array on a SharedArrayBuffer), one per task it may hold ahead:
+// between two tasks. Such a task must stay cancellable, an idle worker must be able to take it
+// over, and tasks must start in the order they were submitted, as from Python's one shared queue.
+// The pool shares one ClaimTable (SharedArrayBuffers) with all its workers: each worker slot has
+// a few claim cells, one per task it may hold ahead, each with the task's tag and ticket (its
+// place in submission order), and the ticket of the task the worker runs now.
 //
 //   host: hold(item)         cell = claimTag(id)        item's future stays PENDING
-//   worker: claimToStart()   tag → CLAIM_STARTED        the worker runs it; future reads RUNNING
+//   worker: claim()          tag → CLAIM_STARTED        the worker runs it; future reads RUNNING
 //   host: withdraw(item)     tag → 0                    taken back: re-sent elsewhere, or cancelled
 //
 // Both swaps are Atomics.compareExchange on the same cell, so exactly one of them wins.
+//
+// Order: before a worker starts a task it holds ahead, it looks for an older task still unclaimed
+// in another worker's cells behind a task that has run longer than the one it just finished (that
+// worker is stuck on something slow). Then it does not start its own; it asks the host ("yield"),
+// which takes the older task back and sends it to this worker, or, if it has started meanwhile,
+// answers "resume" and the worker goes on.
 
 /**
  * The value a claim cell holds while the work `id` sent ahead is neither started nor taken back.
@@ -25,61 +33,103 @@ export function claimTag(id: number): number {
 /** A claim cell's value once its worker has started the work. */
 export const CLAIM_STARTED = -1;
 
-/**
- * Worker side: whether this worker may start work `id`, sent ahead in claim cell `cell` (it wins
- * the cell), or must skip it (the host took it back). Work not sent ahead always runs.
- */
-export function claimToStart(
-  cells: Int32Array | undefined,
-  cell: number | undefined,
-  id: number,
-): boolean {
-  if (cell === undefined || cells === undefined) return true;
-  const tag = claimTag(id);
-  return Atomics.compareExchange(cells, cell, tag, CLAIM_STARTED) === tag;
+/** The shared memory of a pool's claim cells, as a worker receives it in its `init` message. */
+export interface SharedClaims {
+  /** Claim tags: `cells` per slot. */
+  tags: Int32Array;
+  /** Tickets: the running task's per slot (`slots` of them), then each cell's. */
+  tickets: Float64Array;
+  slots: number;
+  cells: number;
+  /** The receiving worker's slot. */
+  slot: number;
 }
 
 /** What a claim cell holds on the host side: the work and where it sits. */
 export interface SentAhead {
   readonly id: number;
+  /** Its place in submission order; given when it is first sent to a worker. */
+  ticket: number | undefined;
   /** Its claim cell, while it is sent ahead and neither started nor taken back. */
   cell: number | undefined;
   /** Its worker won the cell: it stays there. */
   startedAhead: boolean;
 }
 
-/** Host side: one worker's claim cells, and the work sent ahead that holds each. */
-export class ClaimCells<W extends SentAhead> {
-  /** The cells, shared with the worker (sent once, in its `init` message). */
-  readonly cells: Int32Array;
-  #holders: (W | undefined)[];
+/** Host side: the claim cells of a pool, `cells` per worker slot. */
+export class ClaimTable {
+  readonly tags: Int32Array;
+  readonly tickets: Float64Array;
+  readonly slots: number;
+  readonly cells: number;
 
-  /** @param count How many tasks the worker may hold ahead of the one it runs. */
-  constructor(count: number) {
-    this.cells = new Int32Array(new SharedArrayBuffer(count * Int32Array.BYTES_PER_ELEMENT));
-    this.#holders = new Array(count).fill(undefined);
+  /**
+   * @param slots How many workers may be alive at once.
+   * @param cells How many tasks a worker may hold ahead of the one it runs.
+   */
+  constructor(slots: number, cells: number) {
+    this.slots = slots;
+    this.cells = cells;
+    const count = slots * cells;
+    this.tags = new Int32Array(new SharedArrayBuffer(count * Int32Array.BYTES_PER_ELEMENT));
+    this.tickets = new Float64Array(
+      new SharedArrayBuffer((slots + count) * Float64Array.BYTES_PER_ELEMENT),
+    );
   }
 
-  /** Puts `item` in a free cell; false when every cell is taken. */
+  /** What the worker in `slot` gets in its `init` message. */
+  shared(slot: number): SharedClaims {
+    const { tags, tickets, slots, cells } = this;
+    return { tags, tickets, slots, cells, slot };
+  }
+}
+
+/** Host side: one worker's claim cells, and the work sent ahead that holds each. */
+export class ClaimCells<W extends SentAhead> {
+  /** The worker's slot in the table. */
+  readonly slot: number;
+  #table: ClaimTable;
+  #base: number;
+  #holders: (W | undefined)[];
+
+  /**
+   * Takes `slot` of `table` for a new worker: its cells start empty.
+   *
+   * @param table The pool's claim cells.
+   * @param slot A slot no live worker has.
+   */
+  constructor(table: ClaimTable, slot: number) {
+    this.#table = table;
+    this.slot = slot;
+    this.#base = slot * table.cells;
+    this.#holders = new Array(table.cells).fill(undefined);
+    for (let cell = 0; cell < table.cells; cell++) Atomics.store(table.tags, this.#base + cell, 0);
+    table.tickets[slot] = 0;
+  }
+
+  /** Puts `item` (which has its ticket) in a free cell; false when every cell is taken. */
   hold(item: W): boolean {
     const cell = this.#holders.indexOf(undefined);
     if (cell < 0) return false;
     this.#holders[cell] = item;
     item.cell = cell;
-    Atomics.store(this.cells, cell, claimTag(item.id));
+    const table = this.#table;
+    table.tickets[table.slots + this.#base + cell] = item.ticket!;
+    Atomics.store(table.tags, this.#base + cell, claimTag(item.id));
     return true;
   }
 
   /** Whether the worker has started `item` (won its cell). */
   started(item: W, cell: number): boolean {
-    return item.cell === cell && Atomics.load(this.cells, cell) === CLAIM_STARTED;
+    return item.cell === cell &&
+      Atomics.load(this.#table.tags, this.#base + cell) === CLAIM_STARTED;
   }
 
   /** Takes `item` back unstarted; false (and `item.startedAhead`) when its worker won. */
   withdraw(item: W): boolean {
     const cell = item.cell!;
     const tag = claimTag(item.id);
-    if (Atomics.compareExchange(this.cells, cell, tag, 0) !== tag) {
+    if (Atomics.compareExchange(this.#table.tags, this.#base + cell, tag, 0) !== tag) {
       item.startedAhead = true;
       return false;
     }
@@ -91,7 +141,7 @@ export class ClaimCells<W extends SentAhead> {
   /** Frees `item`'s cell (it finished, or never went). */
   release(item: W): void {
     if (item.cell === undefined) return;
-    Atomics.store(this.cells, item.cell, 0);
+    Atomics.store(this.#table.tags, this.#base + item.cell, 0);
     this.#holders[item.cell] = undefined;
     item.cell = undefined;
   }
@@ -99,5 +149,46 @@ export class ClaimCells<W extends SentAhead> {
   /** The work in the cells now. */
   *held(): IterableIterator<W> {
     for (const item of this.#holders) if (item !== undefined) yield item;
+  }
+}
+
+/** Worker side: this worker's view of the pool's claim cells. */
+export class WorkerClaims {
+  #shared: SharedClaims;
+  #base: number;
+
+  /** @param shared What the `init` message carried. */
+  constructor(shared: SharedClaims) {
+    this.#shared = shared;
+    this.#base = shared.slot * shared.cells;
+  }
+
+  /** Records that this worker now runs the task with `ticket`. */
+  running(ticket: number): void {
+    this.#shared.tickets[this.#shared.slot] = ticket;
+  }
+
+  /**
+   * Whether this worker should leave its task `ticket` (held ahead) unstarted for now and yield:
+   * an older task is still unclaimed in another worker's cells, behind a task that started before
+   * the one this worker just finished.
+   */
+  shouldYield(ticket: number): boolean {
+    const { tags, tickets, slots, cells, slot } = this.#shared;
+    const finished = tickets[slot]!;
+    for (let other = 0; other < slots; other++) {
+      if (other === slot || !(tickets[other]! < finished)) continue;
+      for (let cell = other * cells; cell < (other + 1) * cells; cell++) {
+        if (Atomics.load(tags, cell) > 0 && tickets[slots + cell]! < ticket) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Claims work `id` held ahead in this worker's `cell`: false when the host took it back. */
+  claim(cell: number, id: number): boolean {
+    const tag = claimTag(id);
+    return Atomics.compareExchange(this.#shared.tags, this.#base + cell, tag, CLAIM_STARTED) ===
+      tag;
   }
 }

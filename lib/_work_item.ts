@@ -26,6 +26,7 @@ export class WorkItem implements SentAhead {
   readonly signal: AbortSignal | undefined;
   /** How the function travels; set at admission. */
   spec: FunctionSpec | undefined;
+  ticket: number | undefined = undefined;
   cell: number | undefined = undefined;
   startedAhead = false;
 

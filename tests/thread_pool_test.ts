@@ -206,6 +206,47 @@ test("ThreadPoolExecutor: every task sent ahead behind a long one stays PENDING 
   assert.equal(await long, 0);
 });
 
+// Python's thread pool starts queued tasks in the order they were submitted (one shared queue).
+// Here the first task holds one worker; the others must still start 2, 3, 4, … on the second one,
+// not first the ones sent ahead to it and only then those taken back from behind the long task.
+test("ThreadPoolExecutor: queued tasks start in the order they were submitted, past a long one", async () => {
+  await using pool = new ThreadPoolExecutor(2);
+  const { cells, hold, release } = gates();
+  const warm = [pool.submit(hold, cells, 0), pool.submit(hold, cells, 1)];
+  while (!warm.every((f) => f.running())) await new Promise((r) => setTimeout(r, 2));
+  release(0);
+  release(1);
+  await Promise.all(warm); // two idle workers
+  const log = new Int32Array(new SharedArrayBuffer(4 * 16));
+  const gate = new Int32Array(new SharedArrayBuffer(4));
+  const record = (log: Int32Array, n: number) => {
+    log[1 + Atomics.add(log, 0, 1)] = n;
+    return n;
+  };
+  const long = pool.submit(
+    (log: Int32Array, gate: Int32Array) => {
+      log[1 + Atomics.add(log, 0, 1)] = 1;
+      Atomics.wait(gate, 0, 0, 10_000);
+      return 1;
+    },
+    log,
+    gate,
+  );
+  try {
+    const rest = [2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => pool.submit(record, log, n));
+    const done = await Promise.all(rest.map((f) => f.result({ timeout: 10_000 })));
+    assert.deepEqual(done, [2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const starts = [...log.slice(1, 1 + Atomics.load(log, 0))];
+    // 1 and 2 go to the two idle workers at once: either may start first, as in Python.
+    assert.deepEqual(starts.filter((n) => n !== 1), [2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.ok(starts.includes(1));
+  } finally {
+    Atomics.store(gate, 0, 1);
+    Atomics.notify(gate, 0);
+  }
+  assert.equal(await long, 1);
+});
+
 test("ThreadPoolExecutor: a task starts a new worker rather than wait behind a busy one", async () => {
   await using pool = new ThreadPoolExecutor(2);
   const { cells, hold, release } = gates();

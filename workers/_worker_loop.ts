@@ -9,16 +9,20 @@
 //     initializer, initargs,   ◀──  ready | init-error { error }
 //     claims }
 //   task { id, key, spec?,     ──▶  call the function                        ./_run_task.ts
-//     args, c? }               ◀──  ok { id, value } | err { id, error }     ./_replies.ts
+//     args, c?, k? }           ◀──  ok { id, value } | err { id, error }     ./_replies.ts
 //   chunk { id, key, spec?,    ──▶  call it on each item in turn             ./_run_chunk.ts
-//     argLists | items, c? }   ◀──  chunk-done { id, values, failed? }
+//     argLists | items, c?, k? }◀── chunk-done { id, values, failed? }
+//                              ◀──  yield { id }: held ahead, left unstarted  lib/_sent_ahead.ts
+//   task | chunk (older) | resume ──▶ run that first | start the held work
 //   forget { keys }            ──▶  drop those functions                     lib/_function_table.ts
 //   batch { messages }         ──▶  each message, in order
 //   exit                       ──▶  the worker ends
 //
 // `spec` comes with a key's first use (lib/_function_table.ts). `c` marks work sent ahead to a
-// busy thread worker: its claim cell, which the worker must win before it starts the work
-// (`claimed` below); lost, the work was taken back, and is dropped without a reply.
+// busy thread worker: its claim cell, which the worker must win before it starts the work; lost,
+// the work was taken back, and is dropped without a reply. `k` is its ticket (submission order):
+// work held ahead does not start while an older task waits behind a slow one in another worker;
+// the worker yields, and the host sends it that older task (or says resume).
 //
 // Tasks, chunks and forgets are handled one at a time, in arrival order (a worker may be sent
 // work ahead of the one it runs): one that finishes synchronously (the common case) is answered at
@@ -32,8 +36,10 @@ import type {
   HostMessage,
   InitMessage,
   TaskMessage,
+  WorkerMessage,
 } from "../lib/_protocol.ts";
-import { claimToStart } from "../lib/_sent_ahead.ts";
+import { Queue } from "../lib/_queue.ts";
+import { WorkerClaims } from "../lib/_sent_ahead.ts";
 import type { HostPort } from "../lib/runtime/types.ts";
 import { initialize } from "./_initialize.ts";
 import { Replies } from "./_replies.ts";
@@ -59,11 +65,13 @@ class WorkerLoop {
   #port: HostPort;
   #replies: Replies;
   #functions = new WorkerFunctionTable();
-  /** Thread pools: the claim cells of work sent ahead, shared with the host. */
-  #claims: Int32Array | undefined;
+  /** Thread pools: the claim cells of work sent ahead, shared with the host and the others. */
+  #claims: WorkerClaims | undefined;
   /** Work that arrived while earlier work was still to be answered, in order. */
-  #backlog: Work[] = [];
+  #backlog = new Queue<Work>();
   #busy = false;
+  /** Work held ahead, left unstarted after a `yield`, until the host answers. */
+  #held: TaskMessage | ChunkMessage | undefined;
 
   constructor(port: HostPort, replies: Replies) {
     this.#port = port;
@@ -74,9 +82,17 @@ class WorkerLoop {
     switch (message.t) {
       case "task":
       case "chunk":
+        // The host's answer to a yield: older work, taken back from another worker, runs first.
+        if (this.#held !== undefined && message.c === undefined) this.#answer(message);
+        else if (this.#busy) this.#backlog.push(message);
+        else this.#run(message, true);
+        break;
       case "forget": // in order: work before it may still need what it names
         if (this.#busy) this.#backlog.push(message);
-        else this.#run(message);
+        else this.#run(message, true);
+        break;
+      case "resume": // no older work could be taken back: start what was held
+        this.#release(false);
         break;
       case "batch":
         for (const inner of message.messages) this.receive(inner);
@@ -92,17 +108,32 @@ class WorkerLoop {
 
   #init(message: InitMessage): void {
     this.#replies.transport = message.transport;
-    this.#claims = message.claims;
+    if (message.claims) this.#claims = new WorkerClaims(message.claims);
     void initialize(message, this.#replies);
   }
 
-  #run(message: Work): void {
+  // Runs `message` unless it was sent ahead and must wait: taken back by the host (dropped), or,
+  // with `inOrder`, to be left for an older task that waits behind a slow one elsewhere (held, and
+  // the host asked for it).
+  #run(message: Work, inOrder: boolean): void {
     if (message.t === "forget") return this.#functions.forget(message.keys);
-    if (!claimToStart(this.#claims, message.c, message.id)) {
-      // Taken back by the host: dropped without a reply. The host counts its spec as sent, so
-      // later work names the function by key only.
-      if (message.spec !== undefined) this.#functions.define(message.key, message.spec);
-      return;
+    const claims = this.#claims;
+    if (claims !== undefined && message.k !== undefined) {
+      if (message.c !== undefined) {
+        if (inOrder && claims.shouldYield(message.k)) {
+          this.#held = message;
+          this.#busy = true;
+          this.#port.post({ t: "yield", id: message.id } satisfies WorkerMessage);
+          return;
+        }
+        if (!claims.claim(message.c, message.id)) {
+          // Taken back by the host: dropped without a reply. The host counts its spec as sent,
+          // so later work names the function by key only.
+          if (message.spec !== undefined) this.#functions.define(message.key, message.spec);
+          return;
+        }
+      }
+      claims.running(message.k);
     }
     const pending = message.t === "task"
       ? runTask(message, this.#functions, this.#replies)
@@ -112,9 +143,29 @@ class WorkerLoop {
     void pending.then(this.#next);
   }
 
+  // Runs the host's answer to a yield; then the held work gets another look.
+  #answer(message: TaskMessage | ChunkMessage): void {
+    if (message.k !== undefined) this.#claims?.running(message.k);
+    const pending = message.t === "task"
+      ? runTask(message, this.#functions, this.#replies)
+      : runChunk(message, this.#functions, this.#replies);
+    if (pending === undefined) this.#release(true);
+    else void pending.then(() => this.#release(true));
+  }
+
+  // The held work runs now (or, with `inOrder`, is looked at again), then what came meanwhile.
+  #release(inOrder: boolean): void {
+    const held = this.#held;
+    if (held === undefined) return;
+    this.#held = undefined;
+    this.#busy = false;
+    this.#run(held, inOrder);
+    if (!this.#busy) this.#next();
+  }
+
   // The work that had to wait is answered: run what came meanwhile.
   #next = (): void => {
     this.#busy = false;
-    while (!this.#busy && this.#backlog.length > 0) this.#run(this.#backlog.shift()!);
+    while (!this.#busy && this.#backlog.length > 0) this.#run(this.#backlog.shift()!, true);
   };
 }
