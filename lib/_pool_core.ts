@@ -160,15 +160,16 @@ export class PoolCore {
     if (!this.#shutdown) {
       this.#shutdown = true;
       this.#closed = new Promise((resolve) => this.#resolveClosed = resolve);
-      if (cancelFutures) {
-        for (const item of this.#queue.drain()) item.future.cancel();
-        // And what waits, sent ahead, in a worker's queue, if its worker has not started it.
-        for (const worker of this.#workers) {
-          if (worker.claims) { for (const item of worker.claims.held()) item.future.cancel(); }
-        }
-      }
-      this.#maybeClose();
     }
+    // As in Python, a later call with cancelFutures still cancels what has not started.
+    if (cancelFutures) {
+      for (const item of this.#queue.drain()) item.future.cancel();
+      // And what waits, sent ahead, in a worker's queue, if its worker has not started it.
+      for (const worker of this.#workers) {
+        if (worker.claims) { for (const item of worker.claims.held()) item.future.cancel(); }
+      }
+    }
+    this.#maybeClose();
     return wait ? this.#closed! : Promise.resolve();
   }
 
@@ -282,27 +283,42 @@ export class PoolCore {
   #takeBackForIdle(): void {
     for (const idle of this.#workers) {
       if (!idle.isIdle) continue;
-      if (!this.#takeBackFor(idle, Infinity)) return;
+      if (!this.#takeBackFor(idle)) return;
     }
   }
 
-  // `worker` left its work `id`, held ahead, unstarted: an older task waits behind a slow one
-  // elsewhere. Send it that task, or tell it to go on.
+  // `worker` left its work `id`, held ahead, unstarted: older work waits behind a slow task
+  // elsewhere. Send it all the older work that has not started, oldest first, then `resume`.
   #onYield(worker: PoolWorker, id: number): void {
-    const bound = worker.inflight.get(id)?.ticket ?? Infinity;
-    if (!this.#takeBackFor(worker, bound)) worker.post({ t: "resume" });
+    const held = worker.inflight.get(id);
+    if (held !== undefined) {
+      const older: [WorkItem, PoolWorker][] = [];
+      for (const other of this.#workers) {
+        if (other === worker || !other.claims || other.exitExpected) continue;
+        for (const item of other.claims.held()) {
+          if (!item.startedAhead && item.ticket! < held.ticket!) older.push([item, other]);
+        }
+      }
+      older.sort(([a], [b]) => a.ticket! - b.ticket!);
+      for (const [item, other] of older) {
+        if (!this.#withdraw(other, item)) continue; // started meanwhile
+        item.future.setRunningOrNotifyCancel();
+        this.#sendNow(worker, item, true);
+      }
+    }
+    worker.post({ t: "resume" });
   }
 
-  // Takes back the oldest work sent ahead to another worker, not started and older than `bound`,
-  // and sends it to `worker`; false when there is none.
-  #takeBackFor(worker: PoolWorker, bound: number): boolean {
+  // Takes back the oldest work sent ahead to another worker and not started, and sends it to
+  // `worker`; false when there is none.
+  #takeBackFor(worker: PoolWorker): boolean {
     for (;;) {
       let oldest: WorkItem | undefined;
       let holder: PoolWorker | undefined;
       for (const other of this.#workers) {
         if (other === worker || !other.claims || other.exitExpected) continue;
         for (const item of other.claims.held()) {
-          if (item.startedAhead || !(item.ticket! < (oldest?.ticket ?? bound))) continue;
+          if (item.startedAhead || (oldest && oldest.ticket! < item.ticket!)) continue;
           oldest = item;
           holder = other;
         }
@@ -336,8 +352,12 @@ export class PoolCore {
       worker.defer(item);
       return;
     }
+    this.#sendNow(worker, item);
+  }
+
+  #sendNow(worker: PoolWorker, item: WorkItem, withSpec = false): void {
     try {
-      worker.send(item);
+      worker.send(item, withSpec);
     } catch (error) {
       worker.claims?.release(item);
       this.#failUnsent(item, error);
@@ -513,15 +533,13 @@ export class PoolCore {
     this.#workers.delete(worker);
     worker.exited();
     if (worker.claims) this.#freeSlots.push(worker.claims.slot);
-    if (!worker.exitExpected && !this.#broken) {
-      const detail = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
-      const cause = info.error ?? new Error(`the worker ended with ${detail}`);
-      this.#break(this.#policy.messages.crashed, cause);
-    }
+    const detail = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
+    const cause = info.error ?? new Error(`the worker ended with ${detail}`);
+    if (!worker.exitExpected && !this.#broken) this.#break(this.#policy.messages.crashed, cause);
     // Work a stopped worker held: broken (it was running), as the pool could not finish it.
     for (const item of worker.inflight.values()) {
       if (!item.future.done()) {
-        item.future.setException(this.#policy.broken(this.#policy.messages.crashed, info.error));
+        item.future.setException(this.#policy.broken(this.#policy.messages.crashed, cause));
       }
     }
     worker.inflight.clear();

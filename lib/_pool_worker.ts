@@ -88,9 +88,13 @@ export class PoolWorker {
 
   // ── sending ───────────────────────────────────────────────────────────────────────────────────
 
-  /** Sends `item` now; throws what postMessage threw (nothing was sent then). */
-  send(item: WorkItem): void {
-    const { message, key } = this.#message(item, undefined);
+  /**
+   * Sends `item` now; throws what postMessage threw (nothing was sent then). With `withSpec`, the
+   * function's spec goes along even if the worker has it: work that overtakes messages the worker
+   * has not read yet (the answer to a yield) must not rely on what those define.
+   */
+  send(item: WorkItem, withSpec = false): void {
+    const { message, key } = this.#message(item, undefined, withSpec);
     this.handle!.postMessage(message, item.transfer);
     this.#remember(key);
   }
@@ -166,11 +170,12 @@ export class PoolWorker {
   #message(
     item: WorkItem,
     sent: Set<string> | undefined,
+    withSpec = false,
   ): { message: TaskMessage | ChunkMessage; key: string } {
     const spec = item.spec!;
     const key = functionKey(spec);
     const message = workMessage(item.id, item.kind, key, item.payload);
-    if (!this.functions.has(key) && !sent?.has(key)) message.spec = spec;
+    if (withSpec || (!this.functions.has(key) && !sent?.has(key))) message.spec = spec;
     if (this.claims !== undefined) {
       message.k = item.ticket!;
       if (item.cell !== undefined) message.c = item.cell;

@@ -16,10 +16,15 @@
 // Both swaps are Atomics.compareExchange on the same cell, so exactly one of them wins.
 //
 // Order: before a worker starts a task it holds ahead, it looks for an older task still unclaimed
-// in another worker's cells behind a task that has run longer than the one it just finished (that
-// worker is stuck on something slow). Then it does not start its own; it asks the host ("yield"),
-// which takes the older task back and sends it to this worker, or, if it has started meanwhile,
-// answers "resume" and the worker goes on.
+// in the cells of another worker that has been running its current task for more than STUCK_MS
+// (that worker is busy with something slow). Then it leaves its own unstarted and asks the host
+// ("yield"), which takes back every older task not yet started and sends them to this worker, then
+// says "resume". Workers that keep pace with each other (tiny tasks) never yield, so work sent ahead
+// keeps its speed; tasks that start within STUCK_MS of each other on two workers may start in
+// either order.
+
+/** How long a worker runs one task before the tasks waiting behind it count as held up, in ms. */
+export const STUCK_MS = 1;
 
 /**
  * The value a claim cell holds while the work `id` sent ahead is neither started nor taken back.
@@ -37,7 +42,10 @@ export const CLAIM_STARTED = -1;
 export interface SharedClaims {
   /** Claim tags: `cells` per slot. */
   tags: Int32Array;
-  /** Tickets: the running task's per slot (`slots` of them), then each cell's. */
+  /**
+   * Per slot, when its worker started its current task (ms since the epoch, sub-ms precision);
+   * then each cell's ticket.
+   */
   tickets: Float64Array;
   slots: number;
   cells: number;
@@ -104,7 +112,7 @@ export class ClaimCells<W extends SentAhead> {
     this.#base = slot * table.cells;
     this.#holders = new Array(table.cells).fill(undefined);
     for (let cell = 0; cell < table.cells; cell++) Atomics.store(table.tags, this.#base + cell, 0);
-    table.tickets[slot] = 0;
+    table.tickets[slot] = Infinity;
   }
 
   /** Puts `item` (which has its ticket) in a free cell; false when every cell is taken. */
@@ -163,21 +171,20 @@ export class WorkerClaims {
     this.#base = shared.slot * shared.cells;
   }
 
-  /** Records that this worker now runs the task with `ticket`. */
-  running(ticket: number): void {
-    this.#shared.tickets[this.#shared.slot] = ticket;
+  /** Records that this worker starts a task now (`now`: {@linkcode clock}). */
+  running(now: number): void {
+    this.#shared.tickets[this.#shared.slot] = now;
   }
 
   /**
    * Whether this worker should leave its task `ticket` (held ahead) unstarted for now and yield:
-   * an older task is still unclaimed in another worker's cells, behind a task that started before
-   * the one this worker just finished.
+   * an older task is still unclaimed in the cells of another worker that has been running its
+   * current task for more than {@linkcode STUCK_MS}.
    */
-  shouldYield(ticket: number): boolean {
+  shouldYield(ticket: number, now: number): boolean {
     const { tags, tickets, slots, cells, slot } = this.#shared;
-    const finished = tickets[slot]!;
     for (let other = 0; other < slots; other++) {
-      if (other === slot || !(tickets[other]! < finished)) continue;
+      if (other === slot || !(now - tickets[other]! > STUCK_MS)) continue;
       for (let cell = other * cells; cell < (other + 1) * cells; cell++) {
         if (Atomics.load(tags, cell) > 0 && tickets[slots + cell]! < ticket) return true;
       }
@@ -191,4 +198,9 @@ export class WorkerClaims {
     return Atomics.compareExchange(this.#shared.tags, this.#base + cell, tag, CLAIM_STARTED) ===
       tag;
   }
+}
+
+/** The time shared by every thread of the process, in ms since the epoch (sub-ms precision). */
+export function clock(): number {
+  return performance.timeOrigin + performance.now();
 }

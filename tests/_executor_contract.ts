@@ -328,6 +328,10 @@ export function executorContract(kind: PoolKind): void {
       const errors = await Promise.all([dying, ...queued].map((f) => f.exception()));
       for (const error of errors) assert.ok(error instanceof BrokenExecutor, String(error));
       assert.notEqual(errors[0], errors[1], "each future gets its own error");
+      // Every future, the dying worker's own too, says how the worker ended.
+      for (const error of errors) {
+        assert.match(String((error as Error).cause), /exit code 3|worker|terminated/i);
+      }
       assert.throws(() => pool.submit(() => 1), BrokenExecutor);
     });
 
@@ -357,6 +361,18 @@ export function executorContract(kind: PoolKind): void {
       await pool.shutdown({ cancelFutures: true });
       assert.ok(futures.every((f) => f.done()));
       assert.ok(futures.some((f) => f.cancelled()), "some were cancelled");
+      assert.ok(!futures[0]!.cancelled(), "the first one had started");
+      await assert.rejects(futures[5]!.result(), CancelledError);
+    });
+
+    test(`${name}.shutdown({ cancelFutures }) called after shutdown() still cancels`, async () => {
+      const pool = make(1);
+      const futures = Array.from({ length: 6 }, (_, i) => pool.submit(sleepThen, 20, i));
+      while (!futures[0]!.running()) await new Promise((r) => setTimeout(r, 2));
+      const first = pool.shutdown({ wait: false });
+      await pool.shutdown({ cancelFutures: true });
+      await first;
+      assert.ok(futures.every((f) => f.done()));
       assert.ok(!futures[0]!.cancelled(), "the first one had started");
       await assert.rejects(futures[5]!.result(), CancelledError);
     });

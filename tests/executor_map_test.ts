@@ -98,15 +98,18 @@ describe("Executor.map() basics", () => {
   test("Executor.map() reads an async iterable in the background and keeps the order", async () => {
     await using executor = new InlineExecutor();
     let read = 0;
+    let readAll!: () => void;
+    const allRead = new Promise<void>((resolve) => readAll = resolve);
     async function* items(): AsyncGenerator<number> {
       for (let i = 1; i <= 4; i++) {
         read++;
         await sleep(0);
         yield i;
       }
+      readAll(); // asked for more after the 4th: the 4th has been submitted
     }
     const results = executor.map(double, items());
-    await sleep(20);
+    await allRead; // nobody iterates `results` meanwhile
     assert.equal(read, 4, "read without anyone iterating");
     assert.equal(executor.submitted.length, 4);
     assert.deepEqual(await drain(results), { values: [2, 4, 6, 8] });

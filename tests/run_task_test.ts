@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { FunctionSpec } from "../lib/_function_source.ts";
 import { type HostMessage, PROTOCOL_VERSION, type WorkerMessage } from "../lib/_protocol.ts";
+import { ClaimCells, ClaimTable, clock } from "../lib/_sent_ahead.ts";
 import { decodeThrown } from "../lib/_serialize.ts";
 import { serve } from "../workers/_worker_loop.ts";
 
@@ -104,4 +105,55 @@ test("a forget inside a batch applies in the batch's order", async () => {
     value: -2,
   }]);
   assert.match(errorOf(replies[2]).message, /unknown function neg/);
+});
+
+// Work sent ahead to a thread (claim cells) while an older task waits, unclaimed, in the cells of
+// another worker stuck on a slow task: the worker yields instead of starting its own, runs what the
+// host sends it (older work taken back), then its own at `resume`. The answer overtakes a `forget`
+// still waiting in the backlog, which must not drop the function the answer defines.
+test("a worker yields work held ahead to older work stuck behind a slow task elsewhere", async () => {
+  const table = new ClaimTable(2, 2);
+  const other = new ClaimCells(table, 1);
+  const older = { id: 7, ticket: 3, cell: undefined as number | undefined, startedAhead: false };
+  assert.ok(other.hold(older)); // waits in worker 1's cells
+  table.tickets[1] = clock() - 1000; // worker 1 has run its current task for a second
+  const mine = new ClaimCells(table, 0);
+  const held = { id: 9, ticket: 5, cell: undefined as number | undefined, startedAhead: false };
+  assert.ok(mine.hold(held));
+
+  const worker = startWorker();
+  worker.send({
+    t: "init",
+    v: PROTOCOL_VERSION,
+    transport: "structured",
+    initargs: [],
+    claims: table.shared(0),
+  });
+  await worker.replied(2);
+  worker.replies.length = 0;
+  const { replies, send, replied } = worker;
+  send({
+    t: "task",
+    id: 9,
+    key: "neg",
+    spec: spec("neg", "(x) => -x"),
+    args: [9],
+    c: held.cell!,
+    k: 5,
+  });
+  await replied(1);
+  assert.deepEqual(replies[0], { t: "yield", id: 9 });
+  send({ t: "forget", keys: ["dbl"] }); // waits behind the held task
+  assert.ok(other.withdraw(older)); // the host takes the older task back and sends it here
+  send({ t: "task", id: 7, key: "dbl", spec: spec("dbl", "(x) => 2 * x"), args: [7], k: 3 });
+  send({ t: "resume" });
+  await replied(3);
+  assert.deepEqual(replies.slice(1), [{ t: "ok", id: 7, value: 14 }, {
+    t: "ok",
+    id: 9,
+    value: -9,
+  }]);
+  send({ t: "task", id: 10, key: "dbl", args: [10], k: 6 }); // the host counts `dbl` as known
+  await replied(4);
+  assert.deepEqual(replies[3], { t: "ok", id: 10, value: 20 });
 });

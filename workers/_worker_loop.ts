@@ -22,7 +22,7 @@
 // busy thread worker: its claim cell, which the worker must win before it starts the work; lost,
 // the work was taken back, and is dropped without a reply. `k` is its ticket (submission order):
 // work held ahead does not start while an older task waits behind a slow one in another worker;
-// the worker yields, and the host sends it that older task (or says resume).
+// the worker yields, and the host sends it the older tasks, then `resume`.
 //
 // Tasks, chunks and forgets are handled one at a time, in arrival order (a worker may be sent
 // work ahead of the one it runs): one that finishes synchronously (the common case) is answered at
@@ -35,11 +35,12 @@ import type {
   ForgetMessage,
   HostMessage,
   InitMessage,
+  ResumeMessage,
   TaskMessage,
   WorkerMessage,
 } from "../lib/_protocol.ts";
 import { Queue } from "../lib/_queue.ts";
-import { WorkerClaims } from "../lib/_sent_ahead.ts";
+import { clock, WorkerClaims } from "../lib/_sent_ahead.ts";
 import type { HostPort } from "../lib/runtime/types.ts";
 import { initialize } from "./_initialize.ts";
 import { Replies } from "./_replies.ts";
@@ -69,9 +70,12 @@ class WorkerLoop {
   #claims: WorkerClaims | undefined;
   /** Work that arrived while earlier work was still to be answered, in order. */
   #backlog = new Queue<Work>();
+  /** Work that had to wait (async) is not answered yet. */
   #busy = false;
-  /** Work held ahead, left unstarted after a `yield`, until the host answers. */
+  /** Work held ahead and left unstarted after a `yield`, until the host's `resume`. */
   #held: TaskMessage | ChunkMessage | undefined;
+  /** The host's answer to a yield: older work taken back from others, then `resume`. */
+  #answers = new Queue<TaskMessage | ChunkMessage | ResumeMessage>();
 
   constructor(port: HostPort, replies: Replies) {
     this.#port = port;
@@ -82,17 +86,14 @@ class WorkerLoop {
     switch (message.t) {
       case "task":
       case "chunk":
-        // The host's answer to a yield: older work, taken back from another worker, runs first.
         if (this.#held !== undefined && message.c === undefined) this.#answer(message);
-        else if (this.#busy) this.#backlog.push(message);
-        else this.#run(message, true);
+        else this.#take(message);
         break;
       case "forget": // in order: work before it may still need what it names
-        if (this.#busy) this.#backlog.push(message);
-        else this.#run(message, true);
+        this.#take(message);
         break;
-      case "resume": // no older work could be taken back: start what was held
-        this.#release(false);
+      case "resume":
+        this.#answer(message);
         break;
       case "batch":
         for (const inner of message.messages) this.receive(inner);
@@ -112,17 +113,36 @@ class WorkerLoop {
     void initialize(message, this.#replies);
   }
 
+  // Work in arrival order: now, or after what waits before it.
+  #take(message: Work): void {
+    if (this.#busy || this.#held !== undefined) this.#backlog.push(message);
+    else this.#run(message, true);
+  }
+
+  // Part of the host's answer to a yield: run before the held work, in order. It overtakes what
+  // waits in the backlog; a `forget` there came before it from the host, so it must not drop the
+  // function this answer defines.
+  #answer(message: TaskMessage | ChunkMessage | ResumeMessage): void {
+    if (message.t !== "resume" && message.spec !== undefined) {
+      for (const waiting of this.#backlog) {
+        if (waiting.t === "forget") waiting.keys = waiting.keys.filter((k) => k !== message.key);
+      }
+    }
+    this.#answers.push(message);
+    if (!this.#busy) this.#next();
+  }
+
   // Runs `message` unless it was sent ahead and must wait: taken back by the host (dropped), or,
-  // with `inOrder`, to be left for an older task that waits behind a slow one elsewhere (held, and
-  // the host asked for it).
+  // with `inOrder`, to be left for older tasks held up behind a slow one elsewhere (held, and the
+  // host asked for them).
   #run(message: Work, inOrder: boolean): void {
     if (message.t === "forget") return this.#functions.forget(message.keys);
     const claims = this.#claims;
-    if (claims !== undefined && message.k !== undefined) {
+    if (claims !== undefined) {
+      const now = clock();
       if (message.c !== undefined) {
-        if (inOrder && claims.shouldYield(message.k)) {
+        if (inOrder && claims.shouldYield(message.k!, now)) {
           this.#held = message;
-          this.#busy = true;
           this.#port.post({ t: "yield", id: message.id } satisfies WorkerMessage);
           return;
         }
@@ -133,7 +153,7 @@ class WorkerLoop {
           return;
         }
       }
-      claims.running(message.k);
+      claims.running(now);
     }
     const pending = message.t === "task"
       ? runTask(message, this.#functions, this.#replies)
@@ -143,29 +163,26 @@ class WorkerLoop {
     void pending.then(this.#next);
   }
 
-  // Runs the host's answer to a yield; then the held work gets another look.
-  #answer(message: TaskMessage | ChunkMessage): void {
-    if (message.k !== undefined) this.#claims?.running(message.k);
-    const pending = message.t === "task"
-      ? runTask(message, this.#functions, this.#replies)
-      : runChunk(message, this.#functions, this.#replies);
-    if (pending === undefined) this.#release(true);
-    else void pending.then(() => this.#release(true));
-  }
-
-  // The held work runs now (or, with `inOrder`, is looked at again), then what came meanwhile.
-  #release(inOrder: boolean): void {
-    const held = this.#held;
-    if (held === undefined) return;
-    this.#held = undefined;
-    this.#busy = false;
-    this.#run(held, inOrder);
-    if (!this.#busy) this.#next();
-  }
-
-  // The work that had to wait is answered: run what came meanwhile.
+  // What waits runs, in order: the host's answers to a yield (then the held work), else the
+  // backlog, until something has to wait again.
   #next = (): void => {
     this.#busy = false;
-    while (!this.#busy && this.#backlog.length > 0) this.#run(this.#backlog.shift()!, true);
+    while (!this.#busy) {
+      if (this.#held !== undefined) {
+        const answer = this.#answers.shift();
+        if (answer === undefined) return; // the rest of the answer is on its way
+        if (answer.t !== "resume") {
+          this.#run(answer, false);
+          continue;
+        }
+        const held = this.#held;
+        this.#held = undefined;
+        this.#run(held, false);
+        continue;
+      }
+      const work = this.#backlog.shift();
+      if (work === undefined) return;
+      this.#run(work, true);
+    }
   };
 }
