@@ -54,3 +54,5 @@ export { ThreadPoolExecutor } from "./lib/thread_pool.ts";
 export type { ThreadPoolOptions } from "./lib/thread_pool.ts";
 export { ProcessPoolExecutor } from "./lib/process_pool.ts";
 export type { ProcessPoolOptions } from "./lib/process_pool.ts";
+export { EventLoopExecutor } from "./lib/event_loop_executor.ts";
+export type { EventLoopExecutorOptions } from "./lib/event_loop_executor.ts";
