@@ -4,6 +4,7 @@
 //
 //   <runtime> bench/event_loop/tiny.mjs '{"library":"p-limit","tasks":100000,"concurrency":32}'
 
+import process from "node:process";
 import { expect, importLibrary, now, params, peakRssMb, report } from "./_common.mjs";
 
 const p = params();
@@ -60,7 +61,10 @@ const run = await make();
 const warmup = Math.min(10_000, p.tasks);
 expect(await run(warmup, 0), warmup, "warm-up result");
 const t = now();
+const cpu = process.cpuUsage();
 const last = await run(p.tasks, warmup);
 const ms = now() - t;
+const { user, system } = process.cpuUsage(cpu);
+const cpuMs = (user + system) / 1000;
 expect(last, warmup + p.tasks, "last result");
-report({ library: p.library, value: p.tasks / (ms / 1000), ms, peakRssMb: peakRssMb() });
+report({ library: p.library, value: p.tasks / (ms / 1000), ms, cpuMs, peakRssMb: peakRssMb() });
