@@ -4,8 +4,8 @@
 /**
  * Python's `concurrent.futures` for Deno, Bun and Node: futures, `wait()`, `asCompleted()` and
  * executors that run functions on worker threads, on child processes, or (for I/O) on the calling
- * thread's event loop. Timeouts are in milliseconds;
- * `undefined` waits forever and `0` or less only checks.
+ * thread's event loop. Timeouts are in milliseconds; `undefined` waits forever and `0` or less
+ * only checks.
  *
  * ```ts
  * import { asCompleted, Future, wait } from "@concurrent/futures";
