@@ -158,7 +158,7 @@ if (only.includes("tiny")) {
   lines.push(
     `### ${
       fmt(TINY.tasks)
-    } tiny async tasks, concurrency ${TINY.concurrency} (tasks/s, higher is better)`,
+    } tiny async tasks, concurrency ${TINY.concurrency} (tasks/s, higher is better; peak RSS)`,
     "",
   );
   lines.push(
@@ -171,7 +171,8 @@ if (only.includes("tiny")) {
         list.find((c) => c.workload === "tiny" && c.library === library && c.runtime === r),
       );
       const v = rs.map((x) => x.value);
-      return `${fmt(median(v))} (${fmt(Math.min(...v))}–${fmt(Math.max(...v))})`;
+      const rss = fmt(median(rs.map((x) => x.peakRssMb)));
+      return `${fmt(median(v))} (${fmt(Math.min(...v))}–${fmt(Math.max(...v))}), ${rss} MB`;
     });
     lines.push(`| ${library} | ${cells.join(" | ")} |`);
   }
