@@ -17,7 +17,7 @@ import {
   TimeoutError,
   wait,
 } from "../mod.ts";
-import { type Gate, gate, settle } from "./_helpers.ts";
+import { type Gate, gate, random, settle } from "./_helpers.ts";
 
 /** Tasks that wait on their own gate and record start order and peak concurrency. */
 function tracker() {
@@ -620,5 +620,76 @@ describe("EventLoopExecutor.map() and starmap()", () => {
     await settle();
     await settle();
     assert.ok(ran.length <= 3, `ran ${ran}`);
+  });
+});
+
+describe("EventLoopExecutor under a random mix", () => {
+  test("every future settles as its task says; FIFO starts; never more than maxWorkers counted", async () => {
+    const rand = random(18);
+    const maxWorkers = 4;
+    const executor = new EventLoopExecutor(maxWorkers);
+    const counted = new Set<number>(); // started, neither settled nor abandoned by an abort
+    let peak = 0;
+    const started: number[] = [];
+    const errors = new Map<number, Error>();
+    const reasons = new Map<number, Error>();
+    const cancelled = new Set<number>();
+    const futures: Future<number>[] = [];
+    const sleepMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    for (let i = 0; i < 2_000; i++) {
+      const kind = Math.floor(rand() * 5); // sync ok, sync throw, async ok, async reject, slow ok
+      const delay = Math.floor(rand() * 6);
+      const error = new Error(`task ${i}`);
+      errors.set(i, error);
+      // One task in seven has a signal, aborted at a random moment after submit() or after it
+      // starts.
+      const abortMode = rand() < 0.15 ? (rand() < 0.5 ? "submitted" : "started") : undefined;
+      const controller = new AbortController();
+      const reason = new Error(`abort ${i}`);
+      const abortLater = () => setTimeout(() => controller.abort(reason), Math.floor(rand() * 8));
+      const task = (): number | Promise<number> => {
+        started.push(i);
+        counted.add(i);
+        peak = Math.max(peak, counted.size);
+        assert.ok(counted.size <= maxWorkers, `${counted.size} in flight at task ${i}`);
+        if (abortMode === "started") abortLater();
+        const end = () => counted.delete(i);
+        if (kind === 0) return end(), i;
+        if (kind === 1) throw (end(), error);
+        if (kind === 2) return Promise.resolve(i).finally(end);
+        if (kind === 3) return Promise.reject(error).finally(end);
+        return sleepMs(delay).then(() => i).finally(end);
+      };
+      let future: Future<number>;
+      if (abortMode !== undefined) {
+        reasons.set(i, reason);
+        // Registered before the executor's listener: the call no longer counts from here on.
+        controller.signal.addEventListener("abort", () => counted.delete(i));
+        future = executor.submitWith(task, [], { signal: controller.signal });
+        if (abortMode === "submitted") abortLater();
+      } else {
+        future = executor.submit(task);
+      }
+      if (rand() < 0.05 && future.cancel()) cancelled.add(i);
+      futures.push(future);
+      if (rand() < 0.02) await sleepMs(delay % 3); // submit in bursts
+    }
+    await executor.shutdown();
+    assert.ok(futures.every((f) => f.done()), "every future settled");
+    assert.deepEqual(started, [...started].sort((a, b) => a - b), "calls started in order");
+    assert.equal(new Set(started).size, started.length, "no call ran twice");
+    assert.equal(peak, maxWorkers);
+    const ran = new Set(started);
+    for (const [i, future] of futures.entries()) {
+      if (cancelled.has(i)) {
+        assert.ok(future.cancelled() && !ran.has(i), `task ${i} was cancelled and never ran`);
+        continue;
+      }
+      const exception = await future.exception();
+      if (reasons.has(i) && exception === reasons.get(i)) continue; // aborted first
+      assert.ok(ran.has(i), `task ${i} ran`);
+      if (exception === undefined) assert.equal(await future, i);
+      else assert.equal(exception, errors.get(i), `task ${i} failed with its own error`);
+    }
   });
 });
