@@ -36,7 +36,8 @@ import { Future } from "./future.ts";
  */
 export interface EventLoopExecutorOptions {
   /**
-   * The most calls in flight at once: started and not yet settled.
+   * The most calls in flight at once: started and not yet settled. `Infinity` sets no limit
+   * (calls still start in submission order, a microtask after `submit()`).
    * @default {32}
    */
   maxWorkers?: number;
@@ -149,7 +150,7 @@ export class EventLoopExecutor extends Executor {
    *
    * @param options `maxWorkers` as a number, or {@linkcode EventLoopExecutorOptions}.
    * @throws {TypeError} For an unknown option (naming the known ones) or a `maxWorkers` that is
-   * not an integer.
+   * neither an integer nor `Infinity`.
    * @throws {RangeError} If `maxWorkers` is not greater than 0.
    *
    * @example Python's `ThreadPoolExecutor(max_workers=8)`, for I/O
@@ -177,8 +178,11 @@ export class EventLoopExecutor extends Executor {
       }
     }
     const maxWorkers = opts.maxWorkers ?? DEFAULT_MAX_WORKERS;
-    if (typeof maxWorkers !== "number" || !Number.isInteger(maxWorkers)) {
-      throw new TypeError(`maxWorkers must be an integer, got ${describe(maxWorkers)}`);
+    if (
+      typeof maxWorkers !== "number" ||
+      !(Number.isInteger(maxWorkers) || maxWorkers === Infinity)
+    ) {
+      throw new TypeError(`maxWorkers must be an integer or Infinity, got ${describe(maxWorkers)}`);
     }
     if (maxWorkers <= 0) throw new RangeError("maxWorkers must be greater than 0");
     this.#maxWorkers = maxWorkers;

@@ -192,7 +192,7 @@ describe("EventLoopExecutor contract", () => {
     assert.throws(() => make(-1), RangeError);
     assert.throws(() => make({ maxWorkers: 1.5 }), {
       name: "TypeError",
-      message: "maxWorkers must be an integer, got 1.5 (number)",
+      message: "maxWorkers must be an integer or Infinity, got 1.5 (number)",
     });
     assert.throws(() => make({ maxWorkers: "2" }), { name: "TypeError", message: /maxWorkers/ });
     assert.throws(() => make({ max_workers: 2 }), {
@@ -204,6 +204,9 @@ describe("EventLoopExecutor contract", () => {
     assert.equal(new EventLoopExecutor().maxWorkers, 32, "the default");
     assert.equal(new EventLoopExecutor({}).maxWorkers, 32);
     assert.equal(new EventLoopExecutor(7).maxWorkers, 7);
+    assert.equal(new EventLoopExecutor(Infinity).maxWorkers, Infinity);
+    assert.throws(() => make(NaN), { name: "TypeError", message: /got NaN/ });
+    assert.throws(() => make(-Infinity), TypeError);
     assert.ok(new EventLoopExecutor() instanceof Executor);
   });
 
@@ -248,6 +251,17 @@ describe("EventLoopExecutor scheduling", () => {
     assert.deepEqual(await Promise.all(futures), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.equal(t.record.peak, 3);
     assert.deepEqual(t.record.started, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "FIFO");
+  });
+
+  test("maxWorkers: Infinity starts every queued call at once, in order", async () => {
+    await using executor = new EventLoopExecutor(Infinity);
+    const t = tracker();
+    const futures = Array.from({ length: 500 }, (_, n) => executor.submit(t.task, n));
+    await settle();
+    assert.equal(t.record.started.length, 500);
+    assert.deepEqual(t.record.started, [...t.record.started].sort((a, b) => a - b));
+    for (let n = 0; n < 500; n++) t.open(n);
+    assert.equal((await Promise.all(futures)).length, 500);
   });
 
   test("start order is submission order, also when calls finish out of order", async () => {
