@@ -3,8 +3,9 @@
 
 /**
  * Python's `concurrent.futures` for Deno, Bun and Node: futures, `wait()`, `asCompleted()` and
- * executors that run functions on worker threads or child processes. Timeouts are in milliseconds;
- * `undefined` waits forever and `0` or less only checks.
+ * executors that run functions on worker threads, on child processes, or (for I/O) on the calling
+ * thread's event loop. Timeouts are in milliseconds; `undefined` waits forever and `0` or less
+ * only checks.
  *
  * ```ts
  * import { asCompleted, Future, wait } from "@concurrent/futures";
@@ -56,3 +57,5 @@ export { ThreadPoolExecutor } from "./lib/thread_pool.ts";
 export type { ThreadPoolOptions } from "./lib/thread_pool.ts";
 export { ProcessPoolExecutor } from "./lib/process_pool.ts";
 export type { ProcessPoolOptions } from "./lib/process_pool.ts";
+export { EventLoopExecutor } from "./lib/event_loop_executor.ts";
+export type { EventLoopExecutorOptions } from "./lib/event_loop_executor.ts";

@@ -5,6 +5,7 @@
 //   npm run demo                        (Deno; --runtime bun|node for the others)
 //   deno task demo                      deno run -A examples/walkthrough.ts
 //   deno run -A examples/walkthrough.ts --seconds 5     step 1 with the tutorial's 5 s wait
+//   deno run -A examples/walkthrough.ts --threads       steps 4 and 5 on a ThreadPoolExecutor
 //
 // Everything is deterministic apart from the timings shown; every pool is shut down.
 
@@ -12,6 +13,7 @@ import process from "node:process";
 import {
   ALL_COMPLETED,
   asCompleted,
+  EventLoopExecutor,
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
   type Future,
@@ -96,12 +98,14 @@ function errorLine(error: unknown): string {
 }
 
 const SECONDS = parseSeconds(process.argv.slice(2));
+const THREADS = process.argv.includes("--threads");
 const runtime = runtimeName();
 
 console.log(`concurrent.futures in TypeScript: a walkthrough (on ${runtime})`);
 say(
   "Python's concurrent.futures, for Deno, Bun and Node. Each step shows the Python (py) it",
   "mirrors, the TypeScript (ts) that runs, and the result (→). Timeouts are in milliseconds.",
+  "Waits stand in for I/O.",
 );
 
 // ── 1 ───────────────────────────────────────────────────────────────────────────────────────────
@@ -129,6 +133,23 @@ say(
   py("pool.shutdown()");
   ts("await pool.shutdown();");
   await pool.shutdown();
+}
+say(
+  "",
+  "Waiting is I/O, and in JavaScript I/O is already concurrent on one thread: EventLoopExecutor",
+  "runs the same calls on this thread, at most maxWorkers at a time, with no thread to start.",
+);
+{
+  ts("await using loop = new EventLoopExecutor(3);");
+  await using loop = new EventLoopExecutor(3);
+  ts(`const future = loop.submit(returnAfter, "hello", ${SECONDS});`);
+  const started = performance.now();
+  const future = loop.submit(returnAfter, "hello", SECONDS);
+  show("future.done()", future.done());
+  ts("await wait([future]);");
+  await wait([future]);
+  info(`(waited ${since(started)}: the task's own time)`);
+  show("await future.result()", await future.result());
 }
 
 // ── 2 ───────────────────────────────────────────────────────────────────────────────────────────
@@ -178,6 +199,17 @@ say(
   }
 }
 {
+  say("", "The same on the event loop; its tasks may even be closures, since nothing is copied:");
+  ts("await using loop = new EventLoopExecutor(3);");
+  ts("for await (const seconds of loop.map((s) => sleepAndReturn(s * scale), [0.3, 0.1, 0.2])) …");
+  await using loop = new EventLoopExecutor(3);
+  const scale = 1;
+  const started = performance.now();
+  for await (const seconds of loop.map((s: number) => sleepAndReturn(s * scale), [0.3, 0.1, 0.2])) {
+    info(`→ ${seconds}   (at ${since(started)})`);
+  }
+}
+{
   say(
     "",
     "On processes, chunksize batches items: one message per chunk each way.",
@@ -205,17 +237,25 @@ say(
   }
 }
 
-// ── 4 and 5 share one pool ──────────────────────────────────────────────────────────────────────
+// ── 4 and 5 share one executor ──────────────────────────────────────────────────────────────────
 {
-  // A JS worker takes tens of milliseconds to start (a Python thread, microseconds), so the three
-  // threads are started first: the timings below are then the tasks' own.
-  await using pool = new ThreadPoolExecutor(3);
-  await Promise.all([1, 2, 3].map(() => pool.submit(() => {})));
+  // Tasks that wait are I/O: an EventLoopExecutor runs them (the Python is the docs', on threads).
+  // With --threads, a ThreadPoolExecutor does, its three threads started first: a JS worker takes
+  // tens of milliseconds to start (a Python thread, microseconds), so the timings below are then
+  // the tasks' own either way.
+  const pool = THREADS ? new ThreadPoolExecutor(3) : new EventLoopExecutor(3);
+  await using _ = pool;
+  if (THREADS) await Promise.all([1, 2, 3].map(() => pool.submit(() => {})));
 
   heading("4. asCompleted(): results in completion order");
   say(
     "The docs' ThreadPoolExecutor example: map each future to its input, handle each one as it",
     "completes, and report a failure for that task alone.",
+  );
+  ts(
+    THREADS
+      ? "await using pool = new ThreadPoolExecutor(3);"
+      : "await using pool = new EventLoopExecutor(3);  // --threads: new ThreadPoolExecutor(3)",
   );
   const jobs: [string, number, boolean][] = [
     ["slow", 0.4, false],
@@ -250,7 +290,7 @@ say(
   heading("5. wait(): done and notDone");
   say(
     "wait() returns two sets once a condition holds. A timeout never rejects: the stragglers",
-    "are in notDone. Three tasks on the same pool: fast (0.1 s), broken (fails at 0.25 s) and",
+    "are in notDone. Three tasks on the same executor: fast (0.1 s), broken (fails at 0.25 s) and",
     "slow (0.6 s).",
   );
   const names = new Map<Future<string>, string>([

@@ -45,6 +45,10 @@ test("examples/walkthrough runs every step, shuts its pools down and exits 0", a
     "future.done() → false",
     "future.done() → true",
     'await future.result() → "hello"',
+    "await using loop = new EventLoopExecutor(3);",
+    "future.done() → false",
+    "(waited 0.",
+    'await future.result() → "hello"',
     "2. ProcessPoolExecutor",
     "future.done() → false",
     "future.done() → true",
@@ -54,10 +58,15 @@ test("examples/walkthrough runs every step, shuts its pools down and exits 0", a
     /→ 0\.3 /,
     /→ 0\.1 .*finished first/,
     /→ 0\.2 /,
+    "for await (const seconds of loop.map(",
+    /→ 0\.3 /,
+    /→ 0\.1 /,
+    /→ 0\.2 /,
     "primes below 40: 2 3 5 7 11 13 17 19 23 29 31 37",
     "→ 4\n",
     "→ rejected with RangeError: division by zero",
     "4. asCompleted()",
+    "await using pool = new EventLoopExecutor(3);  // --threads: new ThreadPoolExecutor(3)",
     // Completion order is the point of step 4, but it is timing: on a loaded machine two tasks
     // 150 ms apart can swap. Each line must appear once, in this section (checked below).
     "5. wait()",
@@ -73,6 +82,19 @@ test("examples/walkthrough runs every step, shuts its pools down and exits 0", a
     '→ "Hello, world!"',
     '→ "Hello, world!"',
     '→ "Hello, world!"',
+    "Every pool is shut down.",
+  ]);
+});
+
+test("examples/walkthrough --threads runs steps 4 and 5 on a ThreadPoolExecutor", async () => {
+  const run = await runScript(example("walkthrough"), ["--threads"], { timeoutMs: 60_000 });
+  assert.equal(run.code, 0, `exit ${run.code} ${run.signal}\n${run.stdout}\n${run.stderr}`);
+  assertInOrder(run.stdout, [
+    "4. asCompleted()",
+    "await using pool = new ThreadPoolExecutor(3);",
+    "→ 'broken' generated an exception: Error: broken gave up after 0.25 s",
+    "5. wait()",
+    "→ done {broken, fast, slow}   notDone {}",
     "Every pool is shut down.",
   ]);
 });
@@ -100,19 +122,21 @@ test("examples/primes prints exactly the Python docs' output", async () => {
   );
 });
 
-test("examples/fetch_pages fetches four local pages and reports the failing one", async () => {
-  const run = await runScript(example("fetch_pages"), [], { timeoutMs: 60_000 });
-  assert.equal(run.code, 0, run.stderr);
-  const lines = run.stdout.trimEnd().split("\n").sort();
-  assert.equal(lines.length, 5, run.stdout);
-  const url = String.raw`'http://127\.0\.0\.1:\d+/`;
-  const expected = [
-    `${url}europe\\.wsj\\.com/' page is 6144 bytes$`,
-    `${url}nonexistent-subdomain\\.python\\.org/' generated an exception: ` +
-    "Error: HTTP Error 404: Not Found$",
-    `${url}www\\.bbc\\.co\\.uk/' page is 4096 bytes$`,
-    `${url}www\\.cnn\\.com/' page is 8192 bytes$`,
-    `${url}www\\.foxnews\\.com/' page is 12288 bytes$`,
-  ];
-  expected.forEach((pattern, i) => assert.match(lines[i]!, new RegExp(`^${pattern}`)));
-});
+for (const args of [[], ["--threads"]]) {
+  test(`examples/fetch_pages${args.map((a) => ` ${a}`).join("")} fetches four local pages and reports the failing one`, async () => {
+    const run = await runScript(example("fetch_pages"), args, { timeoutMs: 60_000 });
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trimEnd().split("\n").sort();
+    assert.equal(lines.length, 5, run.stdout);
+    const url = String.raw`'http://127\.0\.0\.1:\d+/`;
+    const expected = [
+      `${url}europe\\.wsj\\.com/' page is 6144 bytes$`,
+      `${url}nonexistent-subdomain\\.python\\.org/' generated an exception: ` +
+      "Error: HTTP Error 404: Not Found$",
+      `${url}www\\.bbc\\.co\\.uk/' page is 4096 bytes$`,
+      `${url}www\\.cnn\\.com/' page is 8192 bytes$`,
+      `${url}www\\.foxnews\\.com/' page is 12288 bytes$`,
+    ];
+    expected.forEach((pattern, i) => assert.match(lines[i]!, new RegExp(`^${pattern}`)));
+  });
+}
