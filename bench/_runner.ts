@@ -22,9 +22,17 @@ export interface RunOptions {
   runtimes: RuntimeId[];
 }
 
-/** The command that runs a contestant's program on a runtime. */
-function commandFor(runtime: RuntimeId, program: string): [string, string[]] {
-  const path = join(ROOT, program);
+/**
+ * The command that runs a contestant's program on a runtime.
+ *
+ * @param root The checkout whose program it is (this one by default).
+ */
+export function commandFor(
+  runtime: RuntimeId,
+  program: string,
+  root: string = ROOT,
+): [string, string[]] {
+  const path = join(root, program);
   switch (runtime) {
     case "node":
       return [NODE, [path]];
