@@ -1,0 +1,301 @@
+// DistributedExecutor against a real nats-server with JetStream on 127.0.0.1, with worker programs
+// on another runtime than the submitter (Deno's tests use Bun workers, Bun's and Node's use Deno
+// workers). Skipped, with the reason printed, only where nats-server cannot be had.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  asCompleted,
+  BrokenExecutor,
+  InvalidStateError,
+  SerializationError,
+  wait,
+} from "../mod.ts";
+import { DistributedExecutor } from "../distributed.ts";
+import { gate } from "./_helpers.ts";
+import {
+  freePort,
+  killAll,
+  natsServer,
+  partnerRuntime,
+  type Server,
+  startServer,
+  startWorkerProcess,
+  type WorkerProcess,
+} from "./testdata/distributed_cluster.ts";
+
+const found = natsServer();
+const skip = "missing" in found ? found.missing : false;
+if (skip) console.log(`distributed tests skipped: ${skip}`);
+
+const TASKS_MODULE = new URL(
+  `./testdata/distributed_tasks${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
+  import.meta.url,
+);
+
+const sleepTask = (ms: number, value: unknown) =>
+  new Promise((resolve) => setTimeout(() => resolve(value), ms));
+
+describe("DistributedExecutor options", () => {
+  test("unknown, missing and badly typed options are refused by name", () => {
+    assert.throws(
+      () => new DistributedExecutor({ servers: "nats://x:1", severs: 1 } as never),
+      { name: "TypeError", message: /unknown option `severs`/ },
+    );
+    assert.throws(() => new DistributedExecutor({} as never), {
+      name: "TypeError",
+      message: /servers must be/,
+    });
+    assert.throws(() => new DistributedExecutor({ servers: "nats://x:1", ackWait: 5 }), {
+      name: "TypeError",
+      message: /ackWait must be an integer >= 1000/,
+    });
+    assert.throws(() => new DistributedExecutor({ servers: "nats://x:1", user: "u" }), {
+      name: "TypeError",
+      message: /user and pass go together/,
+    });
+    assert.throws(
+      () => new DistributedExecutor({ servers: "nats://x:1", tls: { caFlie: "x" } as never }),
+      { name: "TypeError", message: /unknown option `tls.caFlie`/ },
+    );
+    assert.throws(() => new DistributedExecutor({ servers: "nats://x:1", modules: [1 as never] }), {
+      name: "TypeError",
+      message: /modules\[0\] must be a string or a URL/,
+    });
+  });
+
+  test("an unreachable server fails the first submit clearly, then submit throws", {
+    skip,
+  }, async () => {
+    const port = await freePort(); // nobody listens there
+    const executor = new DistributedExecutor({ servers: `nats://127.0.0.1:${port}` });
+    const future = executor.submit(() => 1);
+    await assert.rejects(future.result(), (error: Error) => {
+      assert.ok(error instanceof BrokenExecutor);
+      assert.match(
+        error.message,
+        new RegExp(`could not connect to NATS at nats://127.0.0.1:${port}`),
+      );
+      return true;
+    });
+    assert.throws(() => executor.submit(() => 2), BrokenExecutor);
+    await executor.shutdown();
+  });
+});
+
+describe(`DistributedExecutor with 2 workers on ${partnerRuntime()}`, { skip }, () => {
+  let server: Server;
+  const workers: WorkerProcess[] = [];
+  before(async () => {
+    server = await startServer();
+    const args = ["--servers", server.url, "--concurrency", "2", "--ack-wait", "3000"];
+    workers.push(...await Promise.all([startWorkerProcess(args), startWorkerProcess(args)]));
+  });
+  after(killAll);
+
+  test("submit, errors, map, starmap, chunks, wait and asCompleted", async () => {
+    await using executor = new DistributedExecutor({ servers: server.url });
+    assert.equal(await executor.submit((a: number, b: number) => a + b, 40, 2), 42);
+    await assert.rejects(
+      executor.submit((text: string) => JSON.parse(text), "{oops").result(),
+      SyntaxError,
+    );
+    const values = { big: 2n ** 70n, when: new Date(0), map: new Map([[1, new Set(["a"])]]) };
+    assert.deepEqual(await executor.submit((v: unknown) => v, values), values);
+    const bytes = await executor.submit(() => new Uint8Array([1, 2, 3]));
+    assert.deepEqual(bytes, new Uint8Array([1, 2, 3]));
+
+    const squares: number[] = [];
+    for await (const x of executor.map((x: number) => x * x, [1, 2, 3, 4, 5])) squares.push(x);
+    assert.deepEqual(squares, [1, 4, 9, 16, 25]);
+    const chunked: number[] = [];
+    const twelveOver = (x: number) => {
+      if (x === 0) throw new RangeError("division by zero");
+      return 12 / x;
+    };
+    await assert.rejects(async () => {
+      for await (const x of executor.map(twelveOver, [3, 4, 0, 6], { chunksize: 2 })) {
+        chunked.push(x);
+      }
+    }, RangeError);
+    assert.deepEqual(chunked, [4, 3]);
+    const powers: number[] = [];
+    const pairs: [number, number][] = [[2, 5], [3, 2]];
+    for await (
+      const p of executor.starmap((b: number, e: number) => b ** e, pairs, {
+        chunksize: 2,
+      })
+    ) powers.push(p);
+    assert.deepEqual(powers, [32, 9]);
+
+    const futures = [300, 10].map((ms) => executor.submit(sleepTask, ms, ms));
+    const order: unknown[] = [];
+    for await (const future of asCompleted(futures)) order.push(await future);
+    assert.deepEqual(order, [10, 300]);
+    const { done } = await wait(futures);
+    assert.equal(done.size, 2);
+  });
+
+  test("values that cannot cross are refused at submit, with their path", async () => {
+    await using executor = new DistributedExecutor({ servers: server.url });
+    const bad = executor.submit((x: unknown) => x, { handler: () => {} });
+    await assert.rejects(bad.result(), (error: SerializationError) => {
+      assert.ok(error instanceof SerializationError);
+      assert.equal(error.path, "args[0].handler");
+      return true;
+    });
+    const local = 5;
+    await assert.rejects(executor.submit(() => local).result(), SerializationError);
+  });
+
+  test("1,000 tasks over 2 workers settle exactly once", async () => {
+    await using executor = new DistributedExecutor({ servers: server.url });
+    let settled = 0;
+    const futures = Array.from({ length: 1000 }, (_, i) => {
+      const future = executor.submit((x: number) => x * 2, i);
+      future.addDoneCallback(() => settled++);
+      return future;
+    });
+    const results = await Promise.all(futures.map((f) => f.result()));
+    assert.deepEqual(results, Array.from({ length: 1000 }, (_, i) => i * 2));
+    assert.equal(settled, 1000);
+  });
+
+  test("cancel() of a queued task removes it: it never runs", async () => {
+    await using executor = new DistributedExecutor({ servers: server.url });
+    // Four slots (2 workers x 2): fill them, then one more waits in the queue.
+    const started = gate();
+    const blockers = Array.from({ length: 4 }, () => executor.submit(sleepTask, 800, "blocker"));
+    const poll = setInterval(() => {
+      if (blockers.every((b) => b.running())) started.open();
+    }, 10);
+    await started.promise;
+    clearInterval(poll);
+    const queued = executor.submit(() => "ran");
+    assert.equal(queued.cancel(), true);
+    assert.equal(queued.cancelled(), true);
+    // Had it stayed in the queue, it would run before this later task (first in, first out).
+    const later = executor.submit((x: number) => x, 7);
+    assert.equal(await later, 7);
+    await Promise.all(blockers.map((b) => b.result()));
+    assert.equal(queued.state, "CANCELLED");
+  });
+
+  test("submitWith(signal) fails the future with the reason", async () => {
+    await using executor = new DistributedExecutor({ servers: server.url });
+    const controller = new AbortController();
+    const stuck = executor.submitWith(() => new Promise(() => {}), [], {
+      signal: controller.signal,
+    });
+    while (!stuck.running()) await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort(new Error("enough"));
+    await assert.rejects(stuck.result(), { message: "enough" });
+    assert.equal(await executor.submit(() => "still usable"), "still usable");
+  });
+
+  test("shutdown: cancelFutures cancels the queued, lets the running finish; then no submit", async () => {
+    const executor = new DistributedExecutor({ servers: server.url });
+    const running = Array.from({ length: 4 }, () => executor.submit(sleepTask, 500, "done"));
+    while (!running.every((f) => f.running())) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const queued = Array.from({ length: 3 }, () => executor.submit(() => "queued"));
+    await executor.shutdown({ cancelFutures: true });
+    assert.deepEqual(await Promise.all(running.map((f) => f.result())), Array(4).fill("done"));
+    assert.ok(queued.every((f) => f.cancelled()));
+    assert.throws(() => executor.submit(() => 1), InvalidStateError);
+  });
+
+  test("a module export goes by reference", async () => {
+    const { triple } = await import(TASKS_MODULE.href);
+    await using executor = new DistributedExecutor({
+      servers: server.url,
+      modules: [TASKS_MODULE],
+    });
+    assert.equal(await executor.submit(triple, 14), 42);
+  });
+});
+
+describe("DistributedExecutor failures", { skip }, () => {
+  after(killAll);
+
+  test("kill -9 of a worker mid-task: the task finishes on the other within the ack window", async () => {
+    const server = await startServer();
+    const args = ["--servers", server.url, "--concurrency", "1", "--ack-wait", "2000"];
+    const first = await startWorkerProcess(args);
+    await using executor = new DistributedExecutor({ servers: server.url });
+    const future = executor.submit(sleepTask, 500, "finished");
+    while (!future.running()) await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = await startWorkerProcess(args);
+    const killed = Date.now();
+    await first.kill("SIGKILL");
+    assert.equal(await future, "finished");
+    const ms = Date.now() - killed;
+    assert.ok(ms < 2000 + 500 + 5000, `redelivered and finished after ${ms} ms`);
+    await second.kill();
+    await server.stop();
+  });
+
+  test("a --no-source worker refuses a function by source, runs module exports", async () => {
+    const server = await startServer();
+    await startWorkerProcess([
+      "--servers",
+      server.url,
+      "--concurrency",
+      "1",
+      "--no-source",
+      "--modules",
+      TASKS_MODULE.href,
+    ]);
+    const { triple } = await import(TASKS_MODULE.href);
+    await using executor = new DistributedExecutor({
+      servers: server.url,
+      modules: [TASKS_MODULE],
+    });
+    await assert.rejects(executor.submit((x: number) => x + 1, 1).result(), {
+      name: "TypeError",
+      message: /--no-source/,
+    });
+    assert.equal(await executor.submit(triple, 5), 15);
+  });
+
+  test("refused credentials fail the first submit with the server's reason", async () => {
+    const server = await startServer(
+      `authorization { users = [ { user: "submitter", password: "right" } ] }\n`,
+    );
+    const executor = new DistributedExecutor({
+      servers: server.url,
+      user: "submitter",
+      pass: "wrong",
+    });
+    await assert.rejects(executor.submit(() => 1).result(), (error: Error) => {
+      assert.ok(error instanceof BrokenExecutor);
+      assert.match(error.message, /authorization/i);
+      return true;
+    });
+    await executor.shutdown();
+    await server.stop();
+  });
+
+  test("a server restart: the in-flight task finishes", async () => {
+    const server = await startServer();
+    await startWorkerProcess([
+      "--servers",
+      server.url,
+      "--concurrency",
+      "1",
+      "--reconnect-wait",
+      "200",
+    ]);
+    await using executor = new DistributedExecutor({
+      servers: server.url,
+      reconnectTimeWait: 200,
+    });
+    const future = executor.submit(sleepTask, 1500, "survived");
+    while (!future.running()) await new Promise((resolve) => setTimeout(resolve, 10));
+    await server.stop();
+    await server.restart();
+    assert.equal(await future, "survived");
+    assert.equal(await executor.submit(() => "after"), "after");
+  });
+});
