@@ -121,8 +121,11 @@ export function writePackageJson(denoJson: DenoJson, version: string): void {
     type: "module",
     exports: {
       ".": { types: "./esm/mod.d.ts", default: "./esm/mod.js" },
+      "./distributed": { types: "./esm/distributed.d.ts", default: "./esm/distributed.js" },
       "./package.json": "./package.json",
     },
+    // The DistributedExecutor's worker program (`npx concurrent-futures-worker --servers …`).
+    bin: { "concurrent-futures-worker": "./esm/workers/distributed_worker.js" },
     main: "./esm/mod.js",
     types: "./esm/mod.d.ts",
     files: ["esm/"],
