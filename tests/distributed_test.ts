@@ -13,6 +13,7 @@ import {
 } from "../mod.ts";
 import { DistributedExecutor } from "../distributed.ts";
 import { gate } from "./_helpers.ts";
+import { runScript } from "./_child.ts";
 import {
   freePort,
   killAll,
@@ -298,4 +299,25 @@ describe("DistributedExecutor failures", { skip }, () => {
     assert.equal(await future, "survived");
     assert.equal(await executor.submit(() => "after"), "after");
   });
+});
+
+test("examples/distributed_primes prints the primes example's output and exits", {
+  skip,
+}, async () => {
+  const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  const example = new URL(`../examples/distributed_primes${ext}`, import.meta.url);
+  const run = await runScript(example, [], { timeoutMs: 60_000 });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(
+    run.stdout,
+    [
+      "112272535095293 is prime: True",
+      "112582705942171 is prime: True",
+      "112272535095293 is prime: True",
+      "115280095190773 is prime: True",
+      "115797848077099 is prime: True",
+      "1099726899285419 is prime: False",
+      "",
+    ].join("\n"),
+  );
 });

@@ -312,7 +312,10 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       clearTimeout(timer);
-      await nc.drain().catch(() => {});
+      // Results and acknowledgements are out; a pull request still open would only make a drain
+      // wait for its expiry.
+      await nc.flush().catch(() => {});
+      await nc.close().catch(() => {});
       await Promise.allSettled(slots);
       await pool.shutdown({ wait: true, cancelFutures: true });
       finish();

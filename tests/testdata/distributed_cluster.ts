@@ -170,14 +170,18 @@ export async function startWorkerProcess(
       resolve(code ?? signal);
     });
   });
+  // Ready when it says so; not if it exits first or takes more than 30 s.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let poll: ReturnType<typeof setInterval> | undefined;
   const ready = await Promise.race([
-    (async () => {
-      while (!output.includes("ready:")) await new Promise((r) => setTimeout(r, 20));
-      return true;
-    })(),
+    new Promise<boolean>((resolve) => {
+      poll = setInterval(() => output.includes("ready:") && resolve(true), 20);
+    }),
     exited.then(() => false),
-    new Promise<boolean>((r) => setTimeout(() => r(false), 30_000)),
+    new Promise<boolean>((resolve) => timer = setTimeout(() => resolve(false), 30_000)),
   ]);
+  clearInterval(poll);
+  clearTimeout(timer);
   if (!ready) {
     child.kill("SIGKILL");
     throw new Error(`the worker did not start (${command.join(" ")}):\n${output}`);
