@@ -12,6 +12,13 @@ import {
   wait,
 } from "../mod.ts";
 import { DistributedExecutor } from "../distributed.ts";
+import { jetstream } from "@nats-io/jetstream";
+import {
+  connect,
+  CONNECTION_OPTIONS,
+  ensureQueue,
+  resolveOptions,
+} from "../lib/distributed/connection.ts";
 import { gate } from "./_helpers.ts";
 import { runScript } from "./_child.ts";
 import {
@@ -33,6 +40,29 @@ const TASKS_MODULE = new URL(
   `./testdata/distributed_tasks${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
   import.meta.url,
 );
+
+// The least-privilege account layout of docs/distributed.md: an administrator creates the
+// streams; submitters publish tasks (and may remove their own from the queue) and read results;
+// workers read tasks from their consumer, acknowledge them, and publish results.
+const LEAST_PRIVILEGE = `
+authorization {
+  users = [
+    { user: "admin", password: "admin-pw" }
+    { user: "submitter", password: "submitter-pw", permissions: {
+        publish: { allow: ["cf.tasks", "cf.tasks.abort.>", "$JS.API.INFO",
+          "$JS.API.STREAM.INFO.CF_TASKS", "$JS.API.STREAM.INFO.CF_RESULTS",
+          "$JS.API.STREAM.MSG.DELETE.CF_TASKS", "$JS.API.CONSUMER.CREATE.CF_RESULTS",
+          "$JS.API.CONSUMER.CREATE.CF_RESULTS.>", "$JS.API.CONSUMER.MSG.NEXT.CF_RESULTS.>",
+          "$JS.API.CONSUMER.INFO.CF_RESULTS.>", "$JS.API.CONSUMER.DELETE.CF_RESULTS.>"] }
+        subscribe: { allow: ["_INBOX.>"] } } }
+    { user: "worker", password: "worker-pw", permissions: {
+        publish: { allow: ["cf.results.>", "$JS.API.INFO", "$JS.API.STREAM.INFO.CF_TASKS",
+          "$JS.API.STREAM.INFO.CF_RESULTS", "$JS.API.CONSUMER.INFO.CF_TASKS.cf-workers",
+          "$JS.API.CONSUMER.MSG.NEXT.CF_TASKS.cf-workers", "$JS.ACK.CF_TASKS.cf-workers.>"] }
+        subscribe: { allow: ["_INBOX.>", "cf.tasks.abort.>"] } } }
+  ]
+}
+`;
 
 const sleepTask = (ms: number, value: unknown) =>
   new Promise((resolve) => setTimeout(() => resolve(value), ms));
@@ -276,6 +306,58 @@ describe("DistributedExecutor failures", { skip }, () => {
     });
     await executor.shutdown();
     await server.stop();
+  });
+
+  test("least privilege: submitters only enqueue, workers only consume and publish results", async () => {
+    const server = await startServer(LEAST_PRIVILEGE);
+    const as = (user: string) =>
+      resolveOptions(
+        { servers: server.url, user, pass: `${user}-pw` },
+        CONNECTION_OPTIONS,
+        user,
+      );
+    // An administrator creates the streams and the workers' consumer once.
+    const admin = await connect(as("admin"));
+    await ensureQueue(admin, as("admin"), true);
+    await admin.close();
+
+    await startWorkerProcess([
+      "--servers",
+      server.url,
+      "--user",
+      "worker",
+      "--pass",
+      "worker-pw",
+      "--concurrency",
+      "1",
+    ]);
+    await using executor = new DistributedExecutor({
+      servers: server.url,
+      user: "submitter",
+      pass: "submitter-pw",
+    });
+    assert.equal(await executor.submit((x: number) => x + 1, 41), 42);
+    const blocker = executor.submit(sleepTask, 300, "blocker");
+    const queued = executor.submit(() => "queued");
+    assert.equal(queued.cancel(), true); // removing it from the queue is allowed
+    assert.equal(await blocker, "blocker");
+
+    const worker = await connect(as("worker"));
+    await assert.rejects(
+      jetstream(worker).publish("cf.tasks", new Uint8Array([1])),
+      /Permissions Violation for Publish to "cf.tasks"/,
+    );
+    await worker.close();
+    const submitter = await connect(as("submitter"));
+    await assert.rejects(
+      jetstream(submitter).consumers.get("CF_TASKS", "cf-workers").then((c) => c.next()),
+      /Permissions Violation for Publish to "\$JS.API.CONSUMER.INFO.CF_TASKS.cf-workers"/,
+    );
+    await assert.rejects(
+      jetstream(submitter).publish("cf.results.someone.1", new Uint8Array([1])),
+      /Permissions Violation for Publish to "cf.results.someone.1"/,
+    );
+    await submitter.close();
   });
 
   test("a server restart: the in-flight task finishes", async () => {
