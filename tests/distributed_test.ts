@@ -19,8 +19,9 @@ import {
   ensureQueue,
   resolveOptions,
 } from "../lib/distributed/connection.ts";
+import { decodeValue, encodeValue } from "../lib/distributed/_codec.ts";
 import { gate } from "./_helpers.ts";
-import { runScript } from "./_child.ts";
+import { runScript, testdata } from "./_child.ts";
 import {
   freePort,
   killAll,
@@ -66,6 +67,46 @@ authorization {
 
 const sleepTask = (ms: number, value: unknown) =>
   new Promise((resolve) => setTimeout(() => resolve(value), ms));
+
+test("the value codec carries what a process pool carries, the same on every runtime", () => {
+  const shared = { n: 1 };
+  const cyclic: Record<string, unknown> = { name: "loop" };
+  cyclic.self = cyclic;
+  const sparse = [1, , 3]; // a hole
+  const cause = new RangeError("inner");
+  const error = new TypeError("outer", { cause });
+  const value = {
+    numbers: [0, -0, NaN, Infinity, -Infinity, 1.5, 2n ** 80n],
+    text: "héllo \u{1F600}",
+    nothing: [undefined, null],
+    when: new Date(86_400_000),
+    invalid: new Date(NaN),
+    pattern: /a+b/gi,
+    map: new Map<unknown, unknown>([[1, "one"], [shared, shared]]),
+    set: new Set([shared, "x"]),
+    bytes: new Uint8Array([1, 2, 255]),
+    floats: new Float64Array([0.5, -1]).subarray(1),
+    buffer: new Uint16Array([513]).buffer,
+    view: new DataView(new Uint8Array([7, 8]).buffer),
+    boxed: [Object(false), Object(3), Object("s"), Object(5n)],
+    sparse,
+    cyclic,
+    error,
+    ["__proto__"]: 1,
+  };
+  const copy = decodeValue(encodeValue(value)) as typeof value;
+  assert.deepEqual(copy, structuredClone(value));
+  assert.ok(Object.is(copy.numbers[1], -0));
+  assert.equal(copy.cyclic.self, copy.cyclic);
+  assert.equal(copy.map.get(1), "one");
+  assert.equal([...copy.set][0], [...copy.map.keys()][1]); // one object, shared
+  assert.equal(1 in copy.sparse, false);
+  assert.ok(copy.error instanceof TypeError);
+  assert.ok((copy.error as Error).cause instanceof RangeError);
+  assert.equal(copy.error.stack, error.stack);
+  assert.deepEqual(copy.floats, new Float64Array([-1]));
+  assert.throws(() => decodeValue(new TextEncoder().encode('["?"]')), SyntaxError);
+});
 
 describe("DistributedExecutor options", () => {
   test("unknown, missing and badly typed options are refused by name", () => {
@@ -237,6 +278,14 @@ describe(`DistributedExecutor with 2 workers on ${partnerRuntime()}`, { skip }, 
     assert.throws(() => executor.submit(() => 1), InvalidStateError);
   });
 
+  test("a program that never calls shutdown() still exits after its last result", async () => {
+    const run = await runScript(testdata("distributed_forgotten"), [server.url], {
+      timeoutMs: 30_000,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, "2\n3\n");
+  });
+
   test("a module export goes by reference", async () => {
     const { triple } = await import(TASKS_MODULE.href);
     await using executor = new DistributedExecutor({
@@ -358,6 +407,26 @@ describe("DistributedExecutor failures", { skip }, () => {
       /Permissions Violation for Publish to "cf.results.someone.1"/,
     );
     await submitter.close();
+  });
+
+  test("a server that does not come back: in-flight futures fail clearly", async () => {
+    const server = await startServer();
+    await startWorkerProcess(["--servers", server.url, "--concurrency", "1"]);
+    const executor = new DistributedExecutor({
+      servers: server.url,
+      maxReconnectAttempts: 3,
+      reconnectTimeWait: 100,
+    });
+    const future = executor.submit(sleepTask, 5000, "never");
+    while (!future.running()) await new Promise((resolve) => setTimeout(resolve, 10));
+    await server.stop();
+    await assert.rejects(future.result(), (error: Error) => {
+      assert.ok(error instanceof BrokenExecutor);
+      assert.match(error.message, /connection to NATS was closed/);
+      return true;
+    });
+    assert.throws(() => executor.submit(() => 1), BrokenExecutor);
+    await executor.shutdown();
   });
 
   test("a server restart: the in-flight task finishes", async () => {

@@ -73,7 +73,12 @@ export interface DistributedSubmitOptions {
 
 const KNOWN = [...CONNECTION_OPTIONS, "modules"];
 
+// How long the connection stays open without unsettled futures (shutdown() closes it at once).
+const IDLE_MS = 1000;
+
 interface Link {
+  /** Set when this executor closes the connection itself (shutdown, or idle). */
+  closing: boolean;
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
@@ -132,7 +137,9 @@ export class DistributedExecutor extends Executor {
   #nextId = 0;
   #shutdown = false;
   #closing: Promise<void> | undefined;
-  #closedByUs = false;
+  /** Closes the connection after IDLE_MS without unsettled futures; the next submit reconnects. */
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #suspended: Promise<void> = Promise.resolve();
   #broken: BrokenExecutor | undefined;
   #idle: (() => void)[] = [];
   #withdrawals = new Set<Promise<void>>();
@@ -298,6 +305,7 @@ export class DistributedExecutor extends Executor {
       signal.addEventListener("abort", onAbort, { once: true });
       task.unwatch = () => signal.removeEventListener("abort", onAbort);
     }
+    clearTimeout(this.#idleTimer);
     const link = this.#link ??= this.#start();
     link.then((link) => this.#publish(task, link), () => {});
     return future;
@@ -336,6 +344,7 @@ export class DistributedExecutor extends Executor {
         this.#registry = await ModuleRegistry.load(this.#modules);
         this.#prepared = true;
       }
+      await this.#suspended; // an idle connection still closing
       const nc = await connect(this.#resolved);
       try {
         const jsm = await ensureQueue(nc, this.#resolved, false);
@@ -344,9 +353,9 @@ export class DistributedExecutor extends Executor {
           filter_subjects: `${this.#resolved.resultSubject}.${this.#id}.>`,
         });
         const messages = await consumer.consume();
-        const link = { nc, js, jsm, messages };
+        const link: Link = { closing: false, nc, js, jsm, messages };
         void this.#receive(link);
-        void nc.closed().then((error) => this.#onClosed(error));
+        void nc.closed().then((error) => this.#onClosed(link, error));
         return link;
       } catch (error) {
         await nc.close();
@@ -437,7 +446,21 @@ export class DistributedExecutor extends Executor {
     this.#tasks.delete(task.id);
     task.unwatch?.();
     if (task.future.cancelled() || task.aborted) this.#withdraw(task);
-    if (this.#tasks.size === 0) { for (const resolve of this.#idle.splice(0)) resolve(); }
+    if (this.#tasks.size === 0) {
+      for (const resolve of this.#idle.splice(0)) resolve();
+      // A program that never calls shutdown() still exits, soon after its last future settles.
+      if (!this.#shutdown && this.#link) {
+        clearTimeout(this.#idleTimer);
+        this.#idleTimer = setTimeout(() => this.#suspend(), IDLE_MS);
+      }
+    }
+  }
+
+  #suspend(): void {
+    const link = this.#link;
+    if (this.#tasks.size > 0 || this.#shutdown || link === undefined) return;
+    this.#link = undefined;
+    this.#suspended = this.#closeLink(link);
   }
 
   // Remove a cancelled or aborted task from the queue, and tell the workers to stop it should one
@@ -473,16 +496,22 @@ export class DistributedExecutor extends Executor {
   }
 
   async #close(): Promise<void> {
-    const link = await this.#link?.catch(() => undefined);
+    clearTimeout(this.#idleTimer);
+    await this.#suspended;
+    if (this.#link) await this.#closeLink(this.#link);
+  }
+
+  async #closeLink(pending: Promise<Link>): Promise<void> {
+    const link = await pending.catch(() => undefined);
     if (link === undefined) return;
     await Promise.all(this.#withdrawals);
-    this.#closedByUs = true;
+    link.closing = true;
     await link.messages.close().catch(() => {});
     await link.nc.close().catch(() => {});
   }
 
-  #onClosed(error: void | Error): void {
-    if (this.#closedByUs) return;
+  #onClosed(link: Link, error: void | Error): void {
+    if (link.closing) return;
     const why = error instanceof Error ? `: ${error.message}` : "";
     this.#break(
       new BrokenExecutor(`the connection to NATS was closed${why}`, { cause: error ?? undefined }),
