@@ -95,7 +95,7 @@ function toNode(value: unknown, seen: Map<object, number>): Node {
   }
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) {
-    const node: Record<string, Node> = {};
+    const node: Record<string, Node> = Object.create(null); // `__proto__` is a key like any
     for (const key of Object.keys(value)) {
       node[key] = toNode((value as Record<string, unknown>)[key], seen);
     }
