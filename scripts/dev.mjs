@@ -128,7 +128,15 @@ function test(extraArgs) {
   if (filter.length === 0) {
     check("deno fmt --check", DENO, ["fmt", "--check"]);
     check("deno lint", DENO, ["lint"]);
-    const checked = ["mod.ts", "distributed.ts", "workers/", "tests/", "scripts/", "examples/", "bench/"];
+    const checked = [
+      "mod.ts",
+      "distributed.ts",
+      "workers/",
+      "tests/",
+      "scripts/",
+      "examples/",
+      "bench/",
+    ];
     check("deno check", DENO, ["check", ...checked.filter((path) => existsSync(join(ROOT, path)))]);
     check("deno doc --lint", DENO, ["doc", "--lint", "mod.ts", "distributed.ts"]);
     check("deno publish --dry-run", DENO, ["publish", "--dry-run", "--allow-dirty"]);
