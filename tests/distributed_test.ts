@@ -221,6 +221,19 @@ describe(`DistributedExecutor with 2 workers on ${partnerRuntime()}`, { skip }, 
     await assert.rejects(executor.submit(() => local).result(), SerializationError);
   });
 
+  test("a task or result over the server's message size fails clearly, at once", async () => {
+    await using executor = new DistributedExecutor({ servers: server.url });
+    const big = "x".repeat(2 * 1024 * 1024); // nats-server's max_payload is 1 MB
+    await assert.rejects(executor.submit((s: string) => s.length, big).result(), {
+      name: "BrokenExecutor",
+      message: /the task could not be queued: .*max_payload/,
+    });
+    await assert.rejects(executor.submit(() => "y".repeat(2 * 1024 * 1024)).result(), {
+      message: /the task's result could not be published: .*max_payload/,
+    });
+    assert.equal(await executor.submit(() => "small"), "small");
+  });
+
   test("1,000 tasks over 2 workers settle exactly once", async () => {
     await using executor = new DistributedExecutor({ servers: server.url });
     let settled = 0;
@@ -305,14 +318,23 @@ describe("DistributedExecutor failures", { skip }, () => {
     const args = ["--servers", server.url, "--concurrency", "1", "--ack-wait", "2000"];
     const first = await startWorkerProcess(args);
     await using executor = new DistributedExecutor({ servers: server.url });
-    const future = executor.submit(sleepTask, 500, "finished");
+    // Returns the pid of the worker program whose local pool ran it (its child's parent).
+    const slowPpid = () =>
+      new Promise((resolve) =>
+        setTimeout(
+          () => resolve((globalThis as unknown as { process: { ppid: number } }).process.ppid),
+          1500,
+        )
+      );
+    const future = executor.submit(slowPpid);
     while (!future.running()) await new Promise((resolve) => setTimeout(resolve, 10));
-    const second = await startWorkerProcess(args);
+    await first.kill("SIGKILL"); // mid-task: it runs for 1.5 s
     const killed = Date.now();
-    await first.kill("SIGKILL");
-    assert.equal(await future, "finished");
+    const second = await startWorkerProcess(args);
+    assert.equal(await future, second.pid); // redelivered to, and finished by, the other worker
     const ms = Date.now() - killed;
-    assert.ok(ms < 2000 + 500 + 5000, `redelivered and finished after ${ms} ms`);
+    // Up to 2 s of ack window after the last heartbeat, then 1.5 s of running; a generous bound.
+    assert.ok(ms >= 1500 && ms < 2000 + 1500 + 5000, `redelivered and finished after ${ms} ms`);
     await second.kill();
     await server.stop();
   });
@@ -368,7 +390,7 @@ describe("DistributedExecutor failures", { skip }, () => {
       );
     // An administrator creates the streams and the workers' consumer once.
     const admin = await connect(as("admin"));
-    await ensureQueue(admin, as("admin"), true);
+    await ensureQueue(admin, as("admin"), "update");
     await admin.close();
 
     await startWorkerProcess([

@@ -255,13 +255,14 @@ export async function connect(resolved: Resolved): Promise<NatsConnection> {
  *
  * @param nc The connection.
  * @param resolved The settings.
- * @param withConsumer Whether to create the workers' consumer too.
+ * @param consumer The workers' consumer: created if missing (`"create"`, submitters), and also
+ * updated to an explicit `ackWait` (`"update"`, workers, whose heartbeats follow it).
  * @returns The JetStream manager.
  */
 export async function ensureQueue(
   nc: NatsConnection,
   resolved: Resolved,
-  withConsumer: boolean,
+  consumer: "create" | "update",
 ): Promise<JetStreamManager> {
   const jsm = await jetstreamManager(nc, { checkAPI: false });
   await ensureStream(jsm, resolved.stream, {
@@ -277,11 +278,13 @@ export async function ensureQueue(
     storage: StorageType.File,
     max_age: resolved.resultTtl * 1_000_000,
   });
-  if (withConsumer) {
+  {
     const ackWait = (resolved.ackWait ?? 30_000) * 1_000_000;
     try {
       const info = await jsm.consumers.info(resolved.stream, resolved.consumer);
-      if (resolved.ackWait !== undefined && info.config.ack_wait !== ackWait) {
+      if (
+        consumer === "update" && resolved.ackWait !== undefined && info.config.ack_wait !== ackWait
+      ) {
         await jsm.consumers.update(resolved.stream, resolved.consumer, { ack_wait: ackWait });
       }
     } catch (error) {
@@ -329,4 +332,17 @@ function isNotFound(error: unknown): boolean {
 function isPermission(error: unknown): boolean {
   const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
   return /permission|authorization/i.test(text);
+}
+
+/**
+ * Whether a failed publish may succeed if tried again: the connection is being re-established,
+ * or the server did not answer in time. Not so for a refused or oversized message.
+ *
+ * @param error What the publish threw.
+ * @returns True if it is worth another try.
+ */
+export function isTransient(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
+  if (/permission|authorization|max_payload|maximum payload/i.test(text)) return false;
+  return /timeout|timed out|disconnect|reconnect|no responders|503|connection/i.test(text);
 }

@@ -28,6 +28,7 @@ import {
   CONNECTION_OPTIONS,
   type ConnectionOptions,
   ensureQueue,
+  isTransient,
   type Resolved,
   resolveOptions,
 } from "./connection.ts";
@@ -340,14 +341,14 @@ export class DistributedExecutor extends Executor {
 
   async #start(): Promise<Link> {
     try {
-      if (this.#modules) {
+      if (this.#modules && !this.#prepared) {
         this.#registry = await ModuleRegistry.load(this.#modules);
         this.#prepared = true;
       }
       await this.#suspended; // an idle connection still closing
       const nc = await connect(this.#resolved);
       try {
-        const jsm = await ensureQueue(nc, this.#resolved, false);
+        const jsm = await ensureQueue(nc, this.#resolved, "create");
         const js = jetstream(nc);
         const consumer = await js.consumers.get(this.#resolved.resultStream, {
           filter_subjects: `${this.#resolved.resultSubject}.${this.#id}.>`,
@@ -381,7 +382,7 @@ export class DistributedExecutor extends Executor {
           return ack.seq;
         } catch (cause) {
           // While the connection is being re-established, try again (msgID makes it idempotent).
-          if (!link.nc.isClosed() && attempt < 20 && !task.future.done()) {
+          if (isTransient(cause) && !link.nc.isClosed() && attempt < 20 && !task.future.done()) {
             await new Promise((resolve) => setTimeout(resolve, 500));
             continue;
           }

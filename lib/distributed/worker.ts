@@ -18,6 +18,7 @@ import {
   CONNECTION_OPTIONS,
   type ConnectionOptions,
   ensureQueue,
+  isTransient,
   resolveOptions,
 } from "./connection.ts";
 import { decodeValue, encodeValue } from "./_codec.ts";
@@ -140,7 +141,7 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
   let ackWait: number;
   let aborts: Subscription;
   try {
-    const jsm = await ensureQueue(nc, resolved, true);
+    const jsm = await ensureQueue(nc, resolved, "update");
     consumer = await jetstream(nc).consumers.get(resolved.stream, resolved.consumer);
     ackWait = resolved.ackWait ?? 30_000;
     try {
@@ -175,7 +176,13 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
     }
   })();
 
-  const publishResult = async (subject: string, body: ResultBody, msgID: string) => {
+  // Store a result; true once the server has it. One that cannot be stored (too large, say) is
+  // replaced by an error that says why, so that the task does not go round the queue for ever.
+  const publishResult = async (
+    subject: string,
+    body: ResultBody,
+    msgID: string,
+  ): Promise<boolean> => {
     let bytes: Uint8Array;
     try {
       bytes = encodeValue(body);
@@ -187,7 +194,16 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
         await js.publish(subject, bytes, { msgID });
         return true;
       } catch (error) {
-        if (nc.isClosed() || attempt >= 20) {
+        if (!isTransient(error) && body.t !== "err") {
+          const why = error instanceof Error ? error.message : String(error);
+          const replacement = new Error(`the task's result could not be published: ${why}`);
+          return publishResult(
+            subject,
+            { t: "err", error: encodeThrown(replacement, "v8") },
+            msgID,
+          );
+        }
+        if (nc.isClosed() || attempt >= 20 || !isTransient(error)) {
           console.error(`worker: could not publish a result to ${subject}: ${String(error)}`);
           return false;
         }
