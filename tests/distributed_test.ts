@@ -22,7 +22,7 @@ import {
 } from "../lib/distributed/connection.ts";
 import { decodeValue, encodeValue } from "../lib/distributed/_codec.ts";
 import { runScript, testdata } from "./_child.ts";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import {
@@ -98,7 +98,12 @@ test("the value codec carries what a process pool carries, the same on every run
     ["__proto__"]: 1,
   };
   const copy = decodeValue(encodeValue(value)) as typeof value;
-  assert.deepEqual({ ...copy, error: undefined }, { ...value, error: undefined });
+  // Node 20's deepStrictEqual finds two invalid dates unequal: compared on their own.
+  assert.deepEqual(
+    { ...copy, error: undefined, invalid: undefined },
+    { ...value, error: undefined, invalid: undefined },
+  );
+  assert.ok(copy.invalid instanceof Date && Number.isNaN(copy.invalid.getTime()));
   assert.ok(Object.hasOwn(copy, "__proto__"));
   assert.ok(Object.is(copy.numbers[1], -0));
   assert.equal(copy.cyclic.self, copy.cyclic);
@@ -159,140 +164,170 @@ describe("DistributedExecutor options", () => {
   });
 });
 
-describe(`DistributedExecutor with 2 workers on ${partnerRuntime()}`, { skip }, () => {
-  let server: Server;
-  const workers: WorkerProcess[] = [];
-  before(async () => {
-    server = await startServer();
-    const args = ["--servers", server.url, "--concurrency", "2", "--ack-wait", "3000"];
-    workers.push(...await Promise.all([startWorkerProcess(args), startWorkerProcess(args)]));
-  });
-  after(killAll);
+describe(
+  `DistributedExecutor with 2 workers on ${partnerRuntime()} (processes, threads)`,
+  { skip },
+  () => {
+    let server: Server;
+    const workers: WorkerProcess[] = [];
+    before(async () => {
+      server = await startServer();
+      const args = ["--servers", server.url, "--concurrency", "2", "--ack-wait", "3000"];
+      // One with a local process pool (the default), one with a thread pool.
+      workers.push(
+        ...await Promise.all([
+          startWorkerProcess(args),
+          startWorkerProcess([...args, "--threads"]),
+        ]),
+      );
+    });
+    after(killAll);
 
-  test("submit, errors, map, starmap, chunks, wait and asCompleted", async () => {
-    await using executor = new DistributedExecutor({ servers: server.url });
-    assert.equal(await executor.submit((a: number, b: number) => a + b, 40, 2), 42);
-    await assert.rejects(
-      executor.submit((text: string) => JSON.parse(text), "{oops").result(),
-      SyntaxError,
-    );
-    const values = { big: 2n ** 70n, when: new Date(0), map: new Map([[1, new Set(["a"])]]) };
-    assert.deepEqual(await executor.submit((v: unknown) => v, values), values);
-    const bytes = await executor.submit(() => new Uint8Array([1, 2, 3]));
-    assert.deepEqual(bytes, new Uint8Array([1, 2, 3]));
+    test("submit, errors, map, starmap, chunks, wait and asCompleted", async () => {
+      await using executor = new DistributedExecutor({ servers: server.url });
+      assert.equal(await executor.submit((a: number, b: number) => a + b, 40, 2), 42);
+      await assert.rejects(
+        executor.submit((text: string) => JSON.parse(text), "{oops").result(),
+        SyntaxError,
+      );
+      const values = { big: 2n ** 70n, when: new Date(0), map: new Map([[1, new Set(["a"])]]) };
+      assert.deepEqual(await executor.submit((v: unknown) => v, values), values);
+      const bytes = await executor.submit(() => new Uint8Array([1, 2, 3]));
+      assert.deepEqual(bytes, new Uint8Array([1, 2, 3]));
 
-    const squares: number[] = [];
-    for await (const x of executor.map((x: number) => x * x, [1, 2, 3, 4, 5])) squares.push(x);
-    assert.deepEqual(squares, [1, 4, 9, 16, 25]);
-    const chunked: number[] = [];
-    const twelveOver = (x: number) => {
-      if (x === 0) throw new RangeError("division by zero");
-      return 12 / x;
-    };
-    await assert.rejects(async () => {
-      for await (const x of executor.map(twelveOver, [3, 4, 0, 6], { chunksize: 2 })) {
-        chunked.push(x);
+      const squares: number[] = [];
+      for await (const x of executor.map((x: number) => x * x, [1, 2, 3, 4, 5])) squares.push(x);
+      assert.deepEqual(squares, [1, 4, 9, 16, 25]);
+      const chunked: number[] = [];
+      const twelveOver = (x: number) => {
+        if (x === 0) throw new RangeError("division by zero");
+        return 12 / x;
+      };
+      await assert.rejects(async () => {
+        for await (const x of executor.map(twelveOver, [3, 4, 0, 6], { chunksize: 2 })) {
+          chunked.push(x);
+        }
+      }, RangeError);
+      assert.deepEqual(chunked, [4, 3]);
+      const powers: number[] = [];
+      const pairs: [number, number][] = [[2, 5], [3, 2]];
+      for await (
+        const p of executor.starmap((b: number, e: number) => b ** e, pairs, {
+          chunksize: 2,
+        })
+      ) powers.push(p);
+      assert.deepEqual(powers, [32, 9]);
+
+      const futures: Future<unknown>[] = [300, 10].map((ms) => executor.submit(sleepTask, ms, ms));
+      // Each future once, as it completes (which comes first depends on the workers' cold starts).
+      const order: unknown[] = [];
+      for await (const future of asCompleted(futures)) order.push(await future);
+      assert.deepEqual((order as number[]).sort((a, b) => a - b), [10, 300]);
+      const { done } = await wait(futures);
+      assert.equal(done.size, 2);
+    });
+
+    test("map: buffersize over an endless input, timeout, signal", async () => {
+      await using executor = new DistributedExecutor({ servers: server.url });
+      function* naturals() {
+        for (let n = 1;; n++) yield n;
       }
-    }, RangeError);
-    assert.deepEqual(chunked, [4, 3]);
-    const powers: number[] = [];
-    const pairs: [number, number][] = [[2, 5], [3, 2]];
-    for await (
-      const p of executor.starmap((b: number, e: number) => b ** e, pairs, {
-        chunksize: 2,
-      })
-    ) powers.push(p);
-    assert.deepEqual(powers, [32, 9]);
-
-    const futures: Future<unknown>[] = [300, 10].map((ms) => executor.submit(sleepTask, ms, ms));
-    // Each future once, as it completes (which comes first depends on the workers' cold starts).
-    const order: unknown[] = [];
-    for await (const future of asCompleted(futures)) order.push(await future);
-    assert.deepEqual((order as number[]).sort((a, b) => a - b), [10, 300]);
-    const { done } = await wait(futures);
-    assert.equal(done.size, 2);
-  });
-
-  test("values that cannot cross are refused at submit, with their path", async () => {
-    await using executor = new DistributedExecutor({ servers: server.url });
-    const bad = executor.submit((x: unknown) => x, { handler: () => {} });
-    await assert.rejects(bad.result(), (error: SerializationError) => {
-      assert.ok(error instanceof SerializationError);
-      assert.equal(error.path, "args[0].handler");
-      return true;
+      const squares: number[] = [];
+      for await (const x of executor.map((n: number) => n * n, naturals(), { buffersize: 3 })) {
+        squares.push(x);
+        if (squares.length === 5) break;
+      }
+      assert.deepEqual(squares, [1, 4, 9, 16, 25]);
+      const slow = executor.starmap(sleepTask, [[2000, 1]], { timeout: 100 });
+      await assert.rejects(slow.next(), { name: "TimeoutError" });
+      const controller = new AbortController();
+      const aborted = executor.starmap(sleepTask, [[2000, 1]], { signal: controller.signal });
+      const first = aborted.next();
+      controller.abort(new Error("stop"));
+      await assert.rejects(first, { message: "stop" });
     });
-    const local = 5;
-    await assert.rejects(executor.submit(() => local).result(), SerializationError);
-  });
 
-  test("a task or result over the server's message size fails clearly, at once", async () => {
-    await using executor = new DistributedExecutor({ servers: server.url });
-    const big = "x".repeat(2 * 1024 * 1024); // nats-server's max_payload is 1 MB
-    await assert.rejects(executor.submit((s: string) => s.length, big).result(), {
-      name: "BrokenExecutor",
-      message: /the task could not be queued: .*max_payload/,
+    test("values that cannot cross are refused at submit, with their path", async () => {
+      await using executor = new DistributedExecutor({ servers: server.url });
+      const bad = executor.submit((x: unknown) => x, { handler: () => {} });
+      await assert.rejects(bad.result(), (error: SerializationError) => {
+        assert.ok(error instanceof SerializationError);
+        assert.equal(error.path, "args[0].handler");
+        return true;
+      });
+      const local = 5;
+      await assert.rejects(executor.submit(() => local).result(), SerializationError);
     });
-    await assert.rejects(executor.submit(() => "y".repeat(2 * 1024 * 1024)).result(), {
-      message: /the task's result could not be published: .*max_payload/,
-    });
-    assert.equal(await executor.submit(() => "small"), "small");
-  });
 
-  test("1,000 tasks over 2 workers settle exactly once", async () => {
-    await using executor = new DistributedExecutor({ servers: server.url });
-    let settled = 0;
-    const futures = Array.from({ length: 1000 }, (_, i) => {
-      const future = executor.submit((x: number) => x * 2, i);
-      future.addDoneCallback(() => settled++);
-      return future;
+    test("a task or result over the server's message size fails clearly, at once", async () => {
+      await using executor = new DistributedExecutor({ servers: server.url });
+      const big = "x".repeat(2 * 1024 * 1024); // nats-server's max_payload is 1 MB
+      await assert.rejects(executor.submit((s: string) => s.length, big).result(), {
+        name: "BrokenExecutor",
+        message: /the task could not be queued: .*max_payload/,
+      });
+      await assert.rejects(executor.submit(() => "y".repeat(2 * 1024 * 1024)).result(), {
+        message: /the task's result could not be published: .*max_payload/,
+      });
+      assert.equal(await executor.submit(() => "small"), "small");
     });
-    const results = await Promise.all(futures.map((f) => f.result()));
-    assert.deepEqual(results, Array.from({ length: 1000 }, (_, i) => i * 2));
-    assert.equal(settled, 1000);
-  });
 
-  test("submitWith(signal) fails the future with the reason", async () => {
-    await using executor = new DistributedExecutor({ servers: server.url });
-    const controller = new AbortController();
-    const stuck = executor.submitWith(() => new Promise(() => {}), [], {
-      signal: controller.signal,
+    test("1,000 tasks over 2 workers settle exactly once", async () => {
+      await using executor = new DistributedExecutor({ servers: server.url });
+      let settled = 0;
+      const futures = Array.from({ length: 1000 }, (_, i) => {
+        const future = executor.submit((x: number) => x * 2, i);
+        future.addDoneCallback(() => settled++);
+        return future;
+      });
+      const results = await Promise.all(futures.map((f) => f.result()));
+      assert.deepEqual(results, Array.from({ length: 1000 }, (_, i) => i * 2));
+      assert.equal(settled, 1000);
     });
-    while (!stuck.running()) await new Promise((resolve) => setTimeout(resolve, 10));
-    controller.abort(new Error("enough"));
-    await assert.rejects(stuck.result(), { message: "enough" });
-    assert.equal(await executor.submit(() => "still usable"), "still usable");
-  });
 
-  test("shutdown: cancelFutures cancels the queued, lets the running finish; then no submit", async () => {
-    const executor = new DistributedExecutor({ servers: server.url });
-    const running = Array.from({ length: 4 }, () => executor.submit(sleepTask, 500, "done"));
-    while (!running.every((f) => f.running())) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    const queued = Array.from({ length: 3 }, () => executor.submit(() => "queued"));
-    await executor.shutdown({ cancelFutures: true });
-    assert.deepEqual(await Promise.all(running.map((f) => f.result())), Array(4).fill("done"));
-    assert.ok(queued.every((f) => f.cancelled()));
-    assert.throws(() => executor.submit(() => 1), InvalidStateError);
-  });
-
-  test("a program that never calls shutdown() still exits after its last result", async () => {
-    const run = await runScript(testdata("distributed_forgotten"), [server.url], {
-      timeoutMs: 30_000,
+    test("submitWith(signal) fails the future with the reason", async () => {
+      await using executor = new DistributedExecutor({ servers: server.url });
+      const controller = new AbortController();
+      const stuck = executor.submitWith(() => new Promise(() => {}), [], {
+        signal: controller.signal,
+      });
+      while (!stuck.running()) await new Promise((resolve) => setTimeout(resolve, 10));
+      controller.abort(new Error("enough"));
+      await assert.rejects(stuck.result(), { message: "enough" });
+      assert.equal(await executor.submit(() => "still usable"), "still usable");
     });
-    assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stdout, "2\n3\n");
-  });
 
-  test("a module export goes by reference", async () => {
-    const { triple } = await import(TASKS_MODULE.href);
-    await using executor = new DistributedExecutor({
-      servers: server.url,
-      modules: [TASKS_MODULE],
+    test("shutdown: cancelFutures cancels the queued, lets the running finish; then no submit", async () => {
+      const executor = new DistributedExecutor({ servers: server.url });
+      const running = Array.from({ length: 4 }, () => executor.submit(sleepTask, 500, "done"));
+      while (!running.every((f) => f.running())) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const queued = Array.from({ length: 3 }, () => executor.submit(() => "queued"));
+      await executor.shutdown({ cancelFutures: true });
+      assert.deepEqual(await Promise.all(running.map((f) => f.result())), Array(4).fill("done"));
+      assert.ok(queued.every((f) => f.cancelled()));
+      assert.throws(() => executor.submit(() => 1), InvalidStateError);
     });
-    assert.equal(await executor.submit(triple, 14), 42);
-  });
-});
+
+    test("a program that never calls shutdown() still exits after its last result", async () => {
+      const run = await runScript(testdata("distributed_forgotten"), [server.url], {
+        timeoutMs: 30_000,
+      });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout, "2\n3\n");
+    });
+
+    test("a module export goes by reference", async () => {
+      const { triple } = await import(TASKS_MODULE.href);
+      await using executor = new DistributedExecutor({
+        servers: server.url,
+        modules: [TASKS_MODULE],
+      });
+      assert.equal(await executor.submit(triple, 14), 42);
+    });
+  },
+);
 
 describe("DistributedExecutor failures", { skip }, () => {
   after(killAll);
@@ -346,6 +381,59 @@ describe("DistributedExecutor failures", { skip }, () => {
     assert.equal(await executor.submit(mark, marker), "ran");
     assert.equal(existsSync(marker), true);
     rmSync(dirname(marker), { recursive: true, force: true });
+  });
+
+  test("SIGTERM: a running task finishes; with --grace, it goes back to the queue", async () => {
+    const server = await startServer();
+    await using executor = new DistributedExecutor({ servers: server.url });
+    const ppidAfter = (ms: number) =>
+      new Promise((resolve) =>
+        setTimeout(
+          () => resolve((globalThis as unknown as { process: { ppid: number } }).process.ppid),
+          ms,
+        )
+      );
+    // Plain SIGTERM: the task finishes there, then the worker exits 0.
+    const patient = await startWorkerProcess(["--servers", server.url, "--concurrency", "1"]);
+    const finishing = executor.submit(ppidAfter, 500);
+    while (!finishing.running()) await new Promise((resolve) => setTimeout(resolve, 10));
+    // kill() resolves once it has exited. (Not its exit code: Deno's child_process reports the
+    // signal it sent even when the child handled it and exited 0.)
+    await patient.kill("SIGTERM");
+    assert.match(patient.output(), /SIGTERM, stopping/);
+    assert.equal(await finishing, patient.pid); // its result was published before it exited
+    // With --grace 100: the task is stopped and handed back; the next worker runs it.
+    const hasty = await startWorkerProcess([
+      "--servers",
+      server.url,
+      "--concurrency",
+      "1",
+      "--grace",
+      "100",
+    ]);
+    const handedBack = executor.submit(ppidAfter, 3000);
+    while (!handedBack.running()) await new Promise((resolve) => setTimeout(resolve, 10));
+    await hasty.kill("SIGTERM");
+    const next = await startWorkerProcess(["--servers", server.url, "--concurrency", "1"]);
+    assert.equal(await handedBack, next.pid);
+  });
+
+  test("heartbeats: a task longer than ackWait is not redelivered", async () => {
+    const server = await startServer();
+    const args = ["--servers", server.url, "--concurrency", "1", "--ack-wait", "1000"];
+    await Promise.all([startWorkerProcess(args), startWorkerProcess(args)]);
+    await using executor = new DistributedExecutor({ servers: server.url });
+    const log = join(mkdtempSync(join(tmpdir(), "cf-heartbeat-")), "runs");
+    // Logs its start, then runs for 2.5 ackWaits: a redelivery would log a second start.
+    const long = async (path: string) => {
+      const { appendFileSync } = await import("node:fs");
+      appendFileSync(path, "start\n");
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      return "done";
+    };
+    assert.equal(await executor.submit(long, log), "done");
+    assert.equal(readFileSync(log, "utf8"), "start\n");
+    rmSync(dirname(log), { recursive: true, force: true });
   });
 
   test("a --no-source worker refuses a function by source, runs module exports", async () => {
