@@ -155,8 +155,11 @@ export function writePackageJson(denoJson: DenoJson, version: string): void {
     type: "module",
     exports: {
       ".": { types: "./esm/mod.d.ts", default: "./esm/mod.js" },
+      "./distributed": { types: "./esm/distributed.d.ts", default: "./esm/distributed.js" },
       "./package.json": "./package.json",
     },
+    // The DistributedExecutor's worker program (`npx concurrent-futures-worker --servers …`).
+    bin: { "concurrent-futures-worker": "./esm/workers/distributed_worker.js" },
     main: "./esm/mod.js",
     types: "./esm/mod.d.ts",
     files: ["esm/"],
@@ -203,14 +206,27 @@ const processes = new ProcessPoolExecutor(1);
 const [a, b] = await Promise.all([threads.submit((x) => x * 2, 21), processes.submit((x) => x + 1, 41)]);
 await Promise.all([threads.shutdown(), processes.shutdown()]);
 if (a !== 42 || b !== 42) throw new Error("package test got " + a + ", " + b);
+const { DistributedExecutor, startWorker } = await import(${JSON.stringify(name + "/distributed")});
+if (typeof DistributedExecutor !== "function" || typeof startWorker !== "function") {
+  throw new Error("the ./distributed subpath export is missing its exports");
+}
 const where = globalThis.Deno ? "deno " + Deno.version.deno : globalThis.Bun ? "bun " + Bun.version : "node " + process.version;
 console.log("package ok on " + where + ": both pools ran from the installed tarball");
 `;
     writeFileSync(join(work, "smoke.mjs"), script);
+    // The worker program, as `npx concurrent-futures-worker` finds it.
+    const bin = join(work, "node_modules", ".bin", "concurrent-futures-worker");
     for (const runtime of runtimes) {
       const args = runtime.endsWith("deno") ? ["run", "-A", "smoke.mjs"] : ["smoke.mjs"];
       execFileSync(runtime, args, { cwd: work, stdio: "inherit", timeout: 60_000 });
+      const help = execFileSync(
+        runtime,
+        [...(runtime.endsWith("deno") ? ["run", "-A"] : []), bin, "--help"],
+        { cwd: work, timeout: 60_000 },
+      ).toString();
+      if (!help.includes("--servers")) throw new Error(`the worker bin printed: ${help}`);
     }
+    console.log("package ok: the concurrent-futures-worker bin answers --help on every runtime");
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
