@@ -4,7 +4,8 @@
 // on the worker's own event loop (whose heartbeats keep the task from being redelivered).
 // Runtime-neutral.
 
-import type { FunctionSpec } from "../_function_source.ts";
+import { functionKey, type FunctionSpec } from "../_function_source.ts";
+import { compileFunction } from "../_function_table.ts";
 import { encodeThrown, findUncloneable } from "../_serialize.ts";
 import { SerializationError } from "../errors.ts";
 import type { ChunkBody, UnitKind } from "./_messages.ts";
@@ -57,24 +58,14 @@ export async function preload(urls: string[]): Promise<void> {
   for (const url of urls) await import(url);
 }
 
+// The cache key of the function (the key of lib/_function_table.ts, by source text here, since a
+// source's `id` is only unique within the submitting process).
 function load(spec: FunctionSpec): Callable | Promise<Callable> {
-  const key = spec.kind === "source" ? `s:${spec.source}` : `m:${spec.url}#${spec.name}`;
+  const key = spec.kind === "source" ? `s:${spec.source}` : `m:${functionKey(spec)}`;
   let fn = cache.get(key);
   if (fn !== undefined) return fn;
-  if (spec.kind === "source") {
-    const compiled = (0, eval)(`(${spec.source})`);
-    if (typeof compiled !== "function") throw new TypeError("the shipped source is not a function");
-    fn = compiled as Callable;
-  } else {
-    fn = import(spec.url).then((module) => {
-      const exported = module[spec.name];
-      if (typeof exported !== "function") {
-        throw new TypeError(`${spec.url} has no exported function \`${spec.name}\``);
-      }
-      return exported as Callable;
-    });
-    fn.catch(() => cache.delete(key));
-  }
+  fn = compileFunction(spec);
+  if (fn instanceof Promise) fn.catch(() => cache.delete(key));
   if (cache.size >= MAX) cache.delete(cache.keys().next().value!);
   cache.set(key, fn);
   return fn;
