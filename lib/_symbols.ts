@@ -23,3 +23,10 @@ export const kSubmitChunk: unique symbol = Symbol("@concurrent/futures.submitChu
  * `undefined` removes the gate; so does the future's leaving PENDING.
  */
 export const kStartGate: unique symbol = Symbol("@concurrent/futures.startGate");
+
+/**
+ * Optional `executor[kRoom]()`: resolves once the executor's queue has room for more work. An
+ * executor with a bounded queue refuses work past it with `QueueFullError`; `Executor.map()` then
+ * waits on this and submits the same unit again.
+ */
+export const kRoom: unique symbol = Symbol("@concurrent/futures.room");

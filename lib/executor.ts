@@ -439,4 +439,26 @@ export interface ExecutorOptions {
    * import.meta.url)`) are used as they are.
    */
   modules?: (string | URL)[];
+  /**
+   * Workers started at construction and kept while the pool runs (a worker that exits is
+   * replaced), so that the first tasks do not wait for a worker to start. At most `maxWorkers`.
+   * @default {0}
+   */
+  minWorkers?: number;
+  /**
+   * Milliseconds a worker beyond `minWorkers` may stay idle before it exits; `undefined` keeps
+   * idle workers until shutdown, as Python does. (Threads that cannot be unref'd, the web Workers
+   * Deno uses for remote code, exit after at most 200 ms idle whatever the pool's size, or they
+   * would keep the program alive.)
+   * @default {undefined}
+   */
+  idleTimeout?: number;
+  /**
+   * The most tasks that may wait in the queue for a worker (work waiting for a worker that is
+   * still starting counts). Past it, `submit()` throws a {@linkcode QueueFullError} at once;
+   * `await pool.room()` waits until there is room again. `map()` waits for room by itself.
+   * `undefined` queues without limit, as Python does.
+   * @default {undefined}
+   */
+  maxQueue?: number;
 }
