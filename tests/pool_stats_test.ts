@@ -34,8 +34,8 @@ for (const Pool of [ThreadPoolExecutor, ProcessPoolExecutor]) {
 
   describe(`${name} stats()`, () => {
     test(`${name}.stats() counts workers and tasks as they go`, async () => {
-      await using gate = await netGate();
       await using pool = new Pool(1);
+      await using gate = await netGate(); // disposed first: opened before the pool shuts down
       const fresh = pool.stats();
       assert.deepEqual(
         [fresh.state, fresh.maxWorkers, fresh.workers, fresh.queued, fresh.completed],
@@ -69,8 +69,8 @@ for (const Pool of [ThreadPoolExecutor, ProcessPoolExecutor]) {
     });
 
     test(`${name}.stats(): run and wait times cover what the test saw`, async () => {
-      await using gate = await netGate();
       await using pool = new Pool(1);
+      await using gate = await netGate(); // disposed first: opened before the pool shuts down
       await pool.submit(() => "warm"); // the worker's start-up is not part of what follows
       const submitted = performance.now();
       const held = pool.submit(waitAtGate, gate.port, "held");
@@ -155,8 +155,8 @@ for (const Pool of [ThreadPoolExecutor, ProcessPoolExecutor]) {
     });
 
     test(`${name}: a cancelled task is a taskDone event, with no run time`, async () => {
-      await using gate = await netGate();
       await using pool = new Pool(1);
+      await using gate = await netGate(); // disposed first: opened before the pool shuts down
       const events: ExecutorEvents["taskDone"][] = [];
       pool.on("taskDone", (event) => events.push(event));
       const running = pool.submit(waitAtGate, gate.port, 1);
@@ -224,8 +224,8 @@ for (const Pool of [ThreadPoolExecutor, ProcessPoolExecutor]) {
   });
 
   test(`${name}: String() and inspect() show the state at a glance`, async () => {
-    await using gate = await netGate();
-    const pool = new Pool(2);
+    await using pool = new Pool(2);
+    await using gate = await netGate(); // disposed first: opened before the pool shuts down
     const expected = (fields: string) => `${name} { ${fields} }`;
     assert.equal(
       String(pool),
