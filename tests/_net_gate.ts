@@ -33,18 +33,19 @@ export async function netGate(): Promise<NetGate> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as { port: number }).port;
+  const open = (): void => {
+    isOpen = true;
+    for (const socket of sockets) socket.end("go");
+  };
   return {
     port,
     arrived(n) {
       if (count >= n) return Promise.resolve();
       return new Promise((resolve) => waiters.push({ count: n, resolve }));
     },
-    open() {
-      isOpen = true;
-      for (const socket of sockets) socket.end("go");
-    },
+    open,
     async [Symbol.asyncDispose]() {
-      this.open();
+      open();
       await new Promise((resolve) => server.close(resolve));
     },
   };

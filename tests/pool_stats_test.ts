@@ -215,7 +215,9 @@ for (const Pool of [ThreadPoolExecutor, ProcessPoolExecutor]) {
       const chained = new Promise<number>((resolve) => {
         pool.on("taskDone", function next(event) {
           pool.off("taskDone", next);
-          void event.future.result().then((x) => resolve(pool.submit((y: number) => y * 10, x)));
+          void event.future.result().then((x) =>
+            resolve(pool.submit((y: number) => y * 10, x as number))
+          );
         });
       });
       await pool.submit(() => 4);
