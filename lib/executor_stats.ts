@@ -203,17 +203,17 @@ export interface WorkerStartEvent {
 /**
  * What a `workerExit` listener receives.
  *
- * @example A pool that lets idle workers go
+ * @example A child replaced after each task
  * ```ts
- * import { ThreadPoolExecutor } from "@concurrent/futures";
+ * import { ProcessPoolExecutor } from "@concurrent/futures";
  * import assert from "node:assert/strict";
  *
- * await using pool = new ThreadPoolExecutor({ maxWorkers: 1, idleTimeout: 10 });
+ * await using pool = new ProcessPoolExecutor({ maxWorkers: 1, maxTasksPerChild: 1 });
  * const exited = new Promise<boolean>((resolve) => {
  *   pool.on("workerExit", (event) => resolve(event.expected));
  * });
  * await pool.submit(() => "done");
- * assert.equal(await exited, true); // retired after 10 ms without work
+ * assert.equal(await exited, true); // the pool retired it: not a crash
  * assert.equal(pool.stats().workers, 0);
  * ```
  */

@@ -50,6 +50,8 @@ export abstract class PoolExecutor extends Executor {
    * @throws {InvalidStateError} After `shutdown()`.
    * @throws {BrokenExecutor} If a worker died or the initializer failed (the pool's own kind:
    * `BrokenThreadPool` or `BrokenProcessPool`).
+   * @throws {QueueFullError} If `maxQueue` tasks already wait in the queue (see
+   * {@linkcode PoolExecutor.room}).
    *
    * @example A closure is refused; pass the value instead
    * ```ts
@@ -97,6 +99,7 @@ export abstract class PoolExecutor extends Executor {
    * @throws {TypeError} If `fn` is not a function, `args` not an array or an option is wrong.
    * @throws {InvalidStateError} After `shutdown()`.
    * @throws {BrokenExecutor} If a worker died or the initializer failed.
+   * @throws {QueueFullError} If `maxQueue` tasks already wait in the queue.
    *
    * @example Abort a running task
    * ```ts
