@@ -271,7 +271,7 @@ export class PoolCore {
         waitTime: (started > 0 ? started : now) - item.queuedAt,
       });
     }
-    if (events.has("idle") && counters.queued === 0 && this.#inflight() === 0) {
+    if (events.has("idle") && counters.queued === 0 && !this.#holdsUnfinished()) {
       events.emit("idle", undefined);
     }
   }
@@ -317,10 +317,12 @@ export class PoolCore {
     }
   }
 
-  #inflight(): number {
-    let running = 0;
-    for (const worker of this.#workers) running += worker.inflight.size;
-    return running;
+  // Whether a worker holds work that is not done (a settled future may not have left it yet).
+  #holdsUnfinished(): boolean {
+    for (const worker of this.#workers) {
+      for (const item of worker.inflight.values()) if (!item.future.done()) return true;
+    }
+    return false;
   }
 
   // ── scheduling ────────────────────────────────────────────────────────────────────────────────

@@ -172,6 +172,19 @@ for (const Pool of [ThreadPoolExecutor, ProcessPoolExecutor]) {
       await running;
     });
 
+    test(`${name}: "idle" also follows a running task that was aborted`, async () => {
+      await using pool = new Pool(1);
+      await using gate = await netGate(); // disposed first: opened before the pool shuts down
+      const controller = new AbortController();
+      const future = pool.submitWith(waitAtGate, [gate.port, 1], { signal: controller.signal });
+      await gate.arrived(1);
+      const idle = new Promise<void>((resolve) => pool.on("idle", resolve));
+      controller.abort(new Error("stop"));
+      await assert.rejects(future.result(), { message: "stop" });
+      await idle;
+      assert.deepEqual([pool.stats().failed, pool.stats().running], [1, 0]);
+    });
+
     test(`${name}.off() removes a listener; on() refuses unknown events and non-functions`, async () => {
       await using pool = new Pool(1);
       let calls = 0;
