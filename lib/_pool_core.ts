@@ -127,13 +127,19 @@ export class PoolCore {
   #counters = new PoolCounters();
   /** The listeners of on()/off(). */
   readonly events: Events<ExecutorEvents> = new Events(EVENT_NAMES);
+  /**
+   * Whether to keep minWorkers: off once a worker that cannot be unref'd retired idle (a warm
+   * pool of those would keep the program alive), on again at the next submit().
+   */
+  #keepWarm: boolean;
   /** What room() returned while the queue was full, resolved once it is not. */
   #roomWaiters: (() => void)[] = [];
 
   constructor(policy: PoolPolicy) {
     this.#policy = policy;
     this.#admission = new Admission(policy);
-    if (policy.minWorkers === 0) return;
+    this.#keepWarm = policy.minWorkers > 0;
+    if (!this.#keepWarm) return;
     // A warm pool: its workers start now, once the initializer can go with them.
     if (this.#admission.ready) this.#spawnIfNeeded();
     else this.#admission.start(this.#onAdmissionReady, this.#onAdmissionFailed);
@@ -160,6 +166,7 @@ export class PoolCore {
     if (maxQueue !== undefined && counters.queued >= maxQueue) throw new QueueFullError(maxQueue);
     const item = new WorkItem(fn, payload, kind, options);
     item.queuedAt = counters.tick();
+    this.#keepWarm = this.#policy.minWorkers > 0;
     item.future[kOnDone](() => this.#settled(item));
     const { signal } = item;
     if (signal?.aborted) {
@@ -520,7 +527,8 @@ export class PoolCore {
       waiting--;
     }
     // A warm pool keeps minWorkers (one on its way out is replaced once it has exited).
-    for (; live < this.#policy.minWorkers && !this.#shutdown; live++) this.#spawn();
+    if (!this.#keepWarm || this.#shutdown) return;
+    for (; live < this.#policy.minWorkers; live++) this.#spawn();
   }
 
   #spawn(): void {
@@ -617,13 +625,16 @@ export class PoolCore {
     return idleTimeout === undefined ? IDLE_RETIRE_MS : Math.min(idleTimeout, IDLE_RETIRE_MS);
   }
 
-  // `worker` has been idle for its idle delay: it retires, unless it is one of the minWorkers
-  // (which a worker that cannot be unref'd never is: it would keep the program alive).
+  // `worker` has been idle for its idle delay: it retires, unless it is one of the minWorkers.
+  // One that cannot be unref'd always does, and the pool stops keeping minWorkers until the next
+  // submit(): idle, such workers would keep the program alive.
   #expire(worker: PoolWorker): void {
     if (worker.handle!.unrefable) {
       let live = 0;
       for (const other of this.#workers) if (!other.exitExpected && !other.retiring) live++;
       if (live <= this.#policy.minWorkers) return;
+    } else {
+      this.#keepWarm = false;
     }
     this.#retire(worker);
   }

@@ -2,6 +2,10 @@
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ProcessPoolExecutor, ThreadPoolExecutor } from "../mod.ts";
 import { runScript, testdata } from "./_child.ts";
 import { netGate, waitAtGate } from "./_net_gate.ts";
@@ -126,3 +130,56 @@ test("ProcessPoolExecutor: a warm pool replaces a child that retired after maxTa
   assert.deepEqual([stats.workers, stats.idle], [1, 1]);
   assert.notEqual(await pool.submit(() => process.pid), first);
 });
+
+// deno-lint-ignore no-explicit-any
+const Deno = (globalThis as any).Deno;
+
+test(
+  "Deno: warm web Workers (the package loaded over HTTP) still retire when idle, so the program exits",
+  { skip: typeof Deno?.version?.deno !== "string" },
+  async () => {
+    const root = fileURLToPath(new URL("..", import.meta.url));
+    const server = createServer(async (req, res) => {
+      const path = normalize(
+        join(root, decodeURIComponent(new URL(req.url!, "http://x").pathname)),
+      );
+      if (!path.startsWith(root) || ![".ts", ".js", ".mjs"].includes(extname(path))) {
+        res.writeHead(404).end();
+        return;
+      }
+      try {
+        res.writeHead(200, { "content-type": "application/typescript" }).end(await readFile(path));
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const config = join(root, ".tmp", "remote_warm_deno.json");
+      await Deno.mkdir(join(root, ".tmp"), { recursive: true });
+      const acorn = new URL("../node_modules/acorn/dist/acorn.mjs", import.meta.url).href;
+      await Deno.writeTextFile(config, JSON.stringify({ imports: { acorn } }));
+      const script = join(root, "tests", "testdata", "remote_warm.ts");
+      const command = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "--no-lock",
+          "--config",
+          config,
+          script,
+          `http://127.0.0.1:${port}/mod.ts`,
+        ],
+        env: { NO_COLOR: "1" },
+        signal: AbortSignal.timeout(30_000), // a program that never exits fails the test
+      });
+      const { code, stdout, stderr } = await command.output();
+      const out = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+      assert.equal(code, 0, out);
+      assert.match(out, /warm 2 42\nretired, workers 0/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  },
+);
