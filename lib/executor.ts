@@ -449,7 +449,7 @@ export interface ExecutorOptions {
    * Milliseconds a worker beyond `minWorkers` may stay idle before it exits; `undefined` keeps
    * idle workers until shutdown, as Python does. (Threads that cannot be unref'd, the web Workers
    * Deno uses for remote code, exit after at most 200 ms idle whatever the pool's size, or they
-   * would keep the program alive.)
+   * would keep the program alive; the next `submit()` warms the pool again.)
    * @default {undefined}
    */
   idleTimeout?: number;
