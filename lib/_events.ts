@@ -23,7 +23,7 @@ export class Events<M extends object> {
 
   /** Whether `name` has a listener. */
   has(name: keyof M): boolean {
-    return this.#listeners.has(name);
+    return this.#listeners.size > 0 && this.#listeners.has(name);
   }
 
   /** Adds `listener` for `name` (once: adding it again does nothing). */

@@ -35,7 +35,7 @@ import { PoolWorker } from "./_pool_worker.ts";
 import { chunkOutcome, PROTOCOL_VERSION, type WorkerMessage } from "./_protocol.ts";
 import { Queue } from "./_queue.ts";
 import { decodeThrown, describeCloneFailure, type Transport } from "./_serialize.ts";
-import { kOnDone, kStartGate } from "./_symbols.ts";
+import { kOnSettle, kStartGate } from "./_symbols.ts";
 import { type UnitKind, WorkItem } from "./_work_item.ts";
 import { type BrokenExecutor, InvalidStateError, QueueFullError } from "./errors.ts";
 import type { SubmitOptions } from "./executor.ts";
@@ -167,7 +167,7 @@ export class PoolCore {
     const item = new WorkItem(fn, payload, kind, options);
     item.queuedAt = counters.tick();
     this.#keepWarm = this.#policy.minWorkers > 0;
-    item.future[kOnDone](() => this.#settled(item));
+    item.future[kOnSettle](() => this.#settled(item));
     const { signal } = item;
     if (signal?.aborted) {
       item.future.setException(signal.reason);
@@ -261,12 +261,17 @@ export class PoolCore {
     const counters = this.#counters;
     if (item.queued) this.#unqueue(item);
     const { future } = item;
-    const outcome = future.cancelled()
-      ? "cancelled"
-      : hasException(future)
-      ? "failed"
-      : "completed";
-    counters[outcome]++;
+    let outcome: "completed" | "failed" | "cancelled";
+    if (future.cancelled()) {
+      outcome = "cancelled";
+      counters.cancelled++;
+    } else if (hasException(future)) {
+      outcome = "failed";
+      counters.failed++;
+    } else {
+      outcome = "completed";
+      counters.completed++;
+    }
     const events = this.events;
     if (events.has("taskDone")) {
       const now = performance.now();
