@@ -46,10 +46,10 @@ for (const Pool of [ThreadPoolExecutor, ProcessPoolExecutor]) {
       const others = [1, 2, 3, 4].map((n) => pool.submit((x: number) => x, n));
       await gate.arrived(1);
       const busy = pool.stats();
-      assert.deepEqual(
-        [busy.workers, busy.starting, busy.busy, busy.idle, busy.running, busy.queued],
-        [1, 0, 1, 0, 1 + ahead, 5 - ahead],
-      );
+      assert.deepEqual([busy.workers, busy.starting, busy.busy, busy.idle], [1, 0, 1, 0]);
+      // How many a busy worker holds ahead of time is the pool's business; the rest is queued.
+      assert.equal(busy.running + busy.queued, 6);
+      assert.ok(busy.running >= 1 && busy.running <= 1 + ahead);
       const last = others.at(-1)!;
       assert.equal(last.cancel(), true);
       assert.equal(pool.stats().cancelled, 1);
@@ -160,8 +160,9 @@ for (const Pool of [ThreadPoolExecutor, ProcessPoolExecutor]) {
       const events: ExecutorEvents["taskDone"][] = [];
       pool.on("taskDone", (event) => events.push(event));
       const running = pool.submit(waitAtGate, gate.port, 1);
-      const queued = Array.from({ length: ahead + 1 }, () => pool.submit(() => 2));
       await gate.arrived(1);
+      const queued = [];
+      while (pool.stats().queued === 0) queued.push(pool.submit(() => 2)); // the last one waits
       assert.equal(queued.at(-1)!.cancel(), true);
       await Promise.resolve();
       assert.equal(events.length, 1);
