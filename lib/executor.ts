@@ -164,9 +164,10 @@ export abstract class Executor implements AsyncDisposable {
    *
    * Items from a sync iterable are submitted during the call (all of them, or the first
    * `buffersize` units, then one more per step), so the work runs even if the iterator is never
-   * read; an async iterable is read in the background as fast as `buffersize` allows. When an item
-   * fails, iteration rejects with its error at that item's position (earlier results of its chunk
-   * are still yielded), then ends. On that, on `timeout` (counted from this call), on leaving the
+   * read; an async iterable is read in the background as fast as `buffersize` allows. A pool with
+   * `maxQueue` takes at the call what its queue holds; the rest is submitted as room appears, so
+   * the limit never fails a map. When an item fails, iteration rejects with its error at that
+   * item's position (earlier results of its chunk are still yielded), then ends. On that, on `timeout` (counted from this call), on leaving the
    * loop early and on aborting `signal`, every unfinished unit is cancelled. If `signal` is already
    * aborted at the call, nothing is submitted and the first step rejects with `signal.reason`. An
    * error thrown while reading `items`, or by a `submit` after the call, is reported at its
