@@ -167,12 +167,12 @@ export abstract class Executor implements AsyncDisposable {
    * read; an async iterable is read in the background as fast as `buffersize` allows. A pool with
    * `maxQueue` takes at the call what its queue holds; the rest is submitted as room appears, so
    * the limit never fails a map. When an item fails, iteration rejects with its error at that
-   * item's position (earlier results of its chunk are still yielded), then ends. On that, on `timeout` (counted from this call), on leaving the
-   * loop early and on aborting `signal`, every unfinished unit is cancelled. If `signal` is already
-   * aborted at the call, nothing is submitted and the first step rejects with `signal.reason`. An
-   * error thrown while reading `items`, or by a `submit` after the call, is reported at its
-   * position; the input is then closed (`return()`). After the iteration ends, `next()` yields
-   * `done`.
+   * item's position (earlier results of its chunk are still yielded), then ends. On that, on
+   * `timeout` (counted from this call), on leaving the loop early and on aborting `signal`, every
+   * unfinished unit is cancelled. If `signal` is already aborted at the call, nothing is submitted
+   * and the first step rejects with `signal.reason`. An error thrown while reading `items`, or by a
+   * `submit` after the call, is reported at its position; the input is then closed (`return()`).
+   * After the iteration ends, `next()` yields `done`.
    *
    * @typeParam T The item type.
    * @typeParam R The return type of `fn`.
