@@ -8,10 +8,11 @@ export const WINDOW = 1024;
 
 /**
  * The last {@linkcode WINDOW} durations, in a fixed ring: recording one is two stores, and a
- * summary sorts a copy.
+ * summary selects its percentiles in a scratch copy (quickselect: linear, no sort).
  */
 export class DurationWindow {
   #samples = new Float64Array(WINDOW);
+  #scratch: Float64Array | undefined;
   #next = 0;
   #count = 0;
 
@@ -26,16 +27,46 @@ export class DurationWindow {
   summary(): DurationStats {
     const count = this.#count;
     if (count === 0) return { p50: 0, p90: 0, p99: 0, max: 0, samples: 0 };
-    const sorted = this.#samples.slice(0, count).sort();
-    const rank = (p: number) => sorted[Math.min(count - 1, Math.ceil(p * count) - 1)]!;
-    return {
-      p50: rank(0.5),
-      p90: rank(0.9),
-      p99: rank(0.99),
-      max: sorted[count - 1]!,
-      samples: count,
-    };
+    const values = this.#scratch ??= new Float64Array(WINDOW);
+    values.set(this.#samples.subarray(0, count));
+    const rank = (p: number) => Math.min(count - 1, Math.ceil(p * count) - 1);
+    // Each selection leaves larger values to the right of its rank, so the next one (a higher
+    // rank) only looks there.
+    const r50 = rank(0.5), r90 = rank(0.9), r99 = rank(0.99);
+    select(values, r50, 0, count - 1);
+    select(values, r90, r50, count - 1);
+    select(values, r99, r90, count - 1);
+    let max = values[r99]!;
+    for (let i = r99 + 1; i < count; i++) if (values[i]! > max) max = values[i]!;
+    return { p50: values[r50]!, p90: values[r90]!, p99: values[r99]!, max, samples: count };
   }
+}
+
+// Moves the k-th smallest of values[left..right] to index k, smaller ones before it and larger
+// ones after it (Hoare's quickselect, median-of-three pivot).
+function select(values: Float64Array, k: number, left: number, right: number): void {
+  while (right > left) {
+    const middle = (left + right) >>> 1;
+    if (values[middle]! < values[left]!) swap(values, middle, left);
+    if (values[right]! < values[left]!) swap(values, right, left);
+    if (values[right]! < values[middle]!) swap(values, right, middle);
+    const pivot = values[middle]!;
+    let i = left, j = right;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) swap(values, i++, j--);
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return;
+  }
+}
+
+function swap(values: Float64Array, a: number, b: number): void {
+  const t = values[a]!;
+  values[a] = values[b]!;
+  values[b] = t;
 }
 
 /**

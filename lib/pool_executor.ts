@@ -164,8 +164,8 @@ export abstract class PoolExecutor extends Executor {
 
   /**
    * A snapshot of the pool: its workers (starting, idle, busy), its tasks (queued, running,
-   * completed, failed, cancelled) and the run and wait times of its last 1,024 tasks. Cheap
-   * enough to call per request; the bookkeeping behind it costs two clock reads per task.
+   * completed, failed, cancelled) and the run and wait times of its last 1,024 tasks. A call
+   * takes tens of microseconds; the bookkeeping behind it costs two clock reads per task.
    *
    * @returns A new object each call; see {@linkcode ExecutorStats}.
    *

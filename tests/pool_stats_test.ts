@@ -10,7 +10,7 @@ import {
   type WorkerExitEvent,
 } from "../mod.ts";
 import { DurationWindow, WINDOW } from "../lib/_pool_stats.ts";
-import { captureConsoleError } from "./_helpers.ts";
+import { captureConsoleError, random } from "./_helpers.ts";
 import { netGate, waitAtGate } from "./_net_gate.ts";
 
 test("DurationWindow: nearest-rank percentiles over the last 1,024 samples", () => {
@@ -25,6 +25,28 @@ test("DurationWindow: nearest-rank percentiles over the last 1,024 samples", () 
   assert.equal(summary.samples, WINDOW);
   assert.equal(summary.max, 2 * WINDOW - 24);
   assert.equal(summary.p50, 1000 + WINDOW / 2);
+});
+
+test("DurationWindow: the selected percentiles are those of a sorted copy, ties included", () => {
+  const next = random(18);
+  for (const count of [1, 2, 3, 10, 99, 100, 101, 1000, WINDOW, 3000]) {
+    const window = new DurationWindow();
+    const values: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const ms = next() < 0.3 ? 5 : Math.floor(next() * 50) / 4; // many ties
+      window.add(ms);
+      values.push(ms);
+    }
+    const kept = values.slice(-WINDOW).sort((a, b) => a - b);
+    const rank = (p: number) => kept[Math.min(kept.length - 1, Math.ceil(p * kept.length) - 1)];
+    assert.deepEqual(window.summary(), {
+      p50: rank(0.5),
+      p90: rank(0.9),
+      p99: rank(0.99),
+      max: kept.at(-1),
+      samples: kept.length,
+    }, `${count} samples`);
+  }
 });
 
 for (const Pool of [ThreadPoolExecutor, ProcessPoolExecutor]) {
