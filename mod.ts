@@ -46,6 +46,7 @@ export {
   BrokenThreadPool,
   CancelledError,
   InvalidStateError,
+  QueueFullError,
   SerializationError,
   TimeoutError,
 } from "./lib/errors.ts";
@@ -53,6 +54,15 @@ export {
 export type { Transferable } from "./lib/runtime/types.ts";
 
 export { PoolExecutor } from "./lib/pool_executor.ts";
+export type {
+  DurationStats,
+  ExecutorEvents,
+  ExecutorStats,
+  TaskDoneEvent,
+  TaskStartEvent,
+  WorkerExitEvent,
+  WorkerStartEvent,
+} from "./lib/executor_stats.ts";
 export { ThreadPoolExecutor } from "./lib/thread_pool.ts";
 export type { ThreadPoolOptions } from "./lib/thread_pool.ts";
 export { ProcessPoolExecutor } from "./lib/process_pool.ts";

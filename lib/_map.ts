@@ -2,9 +2,9 @@
 // Executor.map() and starmap(): submission, ordering, chunks, timeout and abort. Runtime-neutral.
 
 import { deferred } from "./_deferred.ts";
-import { kOnDone, kSubmitChunk } from "./_symbols.ts";
+import { kOnDone, kRoom, kSubmitChunk } from "./_symbols.ts";
 import { deadlineOf, onDeadline, remaining } from "./_timer.ts";
-import { CancelledError, TimeoutError } from "./errors.ts";
+import { CancelledError, QueueFullError, TimeoutError } from "./errors.ts";
 import type { Future } from "./future.ts";
 import { Queue } from "./_queue.ts";
 
@@ -31,6 +31,8 @@ export interface MapTarget {
     args: unknown[],
     spread: boolean,
   ): Future<ChunkOutcome>;
+  /** Resolves once a bounded queue has room again (see `kRoom`). */
+  [kRoom]?(): Promise<void>;
 }
 
 /** Any function, as map() calls it. */
@@ -95,6 +97,10 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
   #space: (() => void) | undefined; // wakes the async reader waiting for buffer space
   #queue: Promise<unknown> = Promise.resolve(); // next() calls run one after the other
   #queued = 0; // next() calls not yet settled
+  // A unit the executor refused for want of room in its queue: submitted again once there is.
+  #stalled: { batch: unknown[]; failure: { value: unknown } | undefined } | undefined;
+  #owed = 0; // units of the sync input to read once the stalled one is submitted
+  #resumed: Promise<void> | undefined; // settles once the stalled unit is submitted (or dropped)
 
   constructor(executor: MapTarget, fn: AnyFunction, source: object, settings: MapSettings) {
     this.#executor = executor;
@@ -176,7 +182,7 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
       }
       const unit = this.#units.peek();
       if (unit?.error) return this.#fail(unit.error.value);
-      if (unit === undefined && this.#sourceDone) {
+      if (unit === undefined && this.#sourceDone && !this.#stalled) {
         this.#finish();
         return DONE;
       }
@@ -229,8 +235,16 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
 
   // Reads up to `limit` units from the sync source and submits them; a submit error is thrown.
   #readSync(limit: number): void {
+    if (this.#stalled) {
+      this.#owed += limit; // read once the executor has room
+      return;
+    }
     const read = this.#read!;
     for (let n = 0; n < limit && !this.#sourceDone; n++) {
+      if (this.#stalled) {
+        this.#owed = limit - n;
+        break;
+      }
       if (this.#array && !this.#s.spread) {
         this.#sliceArray(this.#array);
         continue;
@@ -305,6 +319,7 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
           this.#closeSource();
         }
         this.#wake?.();
+        while (this.#resumed) await this.#resumed; // room for the stalled unit first
       }
     } catch (error) {
       if (!this.#finished) this.#units.push({ error: { value: error } });
@@ -349,15 +364,25 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
     return undefined;
   }
 
-  // Submits the unit for `batch` (if any), then records `failure` (if any) after it.
+  // Submits the unit for `batch` (if any), then records `failure` (if any) after it. An executor
+  // whose queue is full stalls it: it is submitted again once there is room (#resume).
   #submitUnit(batch: unknown[], failure: { value: unknown } | undefined): void {
     if (batch.length > 0) {
       const { chunked, spread } = this.#s;
-      const future = chunked
-        ? this.#executor[kSubmitChunk]!(this.#fn, batch, spread) as Future<unknown>
-        : spread
-        ? this.#executor.submit(this.#fn, ...batch[0] as unknown[]) as Future<unknown>
-        : this.#executor.submit(this.#fn, batch[0]) as Future<unknown>;
+      let future: Future<unknown>;
+      try {
+        future = chunked
+          ? this.#executor[kSubmitChunk]!(this.#fn, batch, spread) as Future<unknown>
+          : spread
+          ? this.#executor.submit(this.#fn, ...batch[0] as unknown[]) as Future<unknown>
+          : this.#executor.submit(this.#fn, batch[0]) as Future<unknown>;
+      } catch (error) {
+        if (!(error instanceof QueueFullError) || !this.#executor[kRoom]) throw error;
+        this.#stalled = { batch, failure };
+        this.#unfinished++; // an abort still has it to cancel
+        this.#resumed = this.#resume();
+        return;
+      }
       this.#units.push({ future, chunk: this.#s.chunked });
       this.#unfinished++;
       future[kOnDone](() => {
@@ -368,6 +393,37 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
     if (failure) this.#units.push({ error: failure });
   }
 
+  // Waits for room in the executor's queue, then submits the stalled unit and reads what is owed.
+  async #resume(): Promise<void> {
+    await this.#executor[kRoom]!();
+    const stalled = this.#stalled;
+    this.#stalled = undefined;
+    this.#resumed = undefined;
+    if (!stalled) return; // dropped meanwhile (#finish, an abort)
+    this.#unfinished--;
+    try {
+      this.#submitUnit(stalled.batch, stalled.failure);
+      if (this.#read && !this.#stalled && !this.#finished) {
+        const owed = this.#owed;
+        this.#owed = 0;
+        this.#readSync(owed);
+      }
+    } catch (error) {
+      this.#units.push({ error: { value: error } });
+      this.#closeSource();
+    }
+    this.#maybeUnlisten();
+    this.#wake?.();
+  }
+
+  // Forgets a stalled unit: the map is ending.
+  #dropStalled(): void {
+    if (!this.#stalled) return;
+    this.#stalled = undefined;
+    this.#owed = 0;
+    this.#unfinished--;
+  }
+
   #shift(): void {
     this.#units.shift();
     this.#space?.();
@@ -375,6 +431,7 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
 
   #onAbort = (): void => {
     for (const unit of this.#units) unit.future?.cancel();
+    this.#dropStalled();
     this.#closeSource();
     this.#unlisten();
     this.#wake?.();
@@ -408,6 +465,7 @@ export class MapIterator implements AsyncIterableIterator<unknown> {
     if (this.#finished) return;
     this.#finished = true;
     for (const unit of this.#units.drain()) unit.future?.cancel();
+    this.#dropStalled();
     this.#values = [];
     this.#valueHead = 0;
     this.#chunkError = undefined;

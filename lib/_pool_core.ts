@@ -31,16 +31,19 @@
 
 import type { ModuleRegistry } from "./_function_source.ts";
 import { Admission } from "./_admission.ts";
+import { Events } from "./_events.ts";
+import { PoolCounters } from "./_pool_stats.ts";
 import { PoolWorker } from "./_pool_worker.ts";
 import { chunkOutcome, PROTOCOL_VERSION, type WorkerMessage } from "./_protocol.ts";
 import { Queue } from "./_queue.ts";
 import { ClaimCells, ClaimTable } from "./_sent_ahead.ts";
 import { decodeThrown, describeCloneFailure, type Transport } from "./_serialize.ts";
-import { kStartGate } from "./_symbols.ts";
+import { kOnSettle, kStartGate } from "./_symbols.ts";
 import { type UnitKind, WorkItem } from "./_work_item.ts";
-import { type BrokenExecutor, InvalidStateError } from "./errors.ts";
+import { type BrokenExecutor, InvalidStateError, QueueFullError } from "./errors.ts";
 import type { SubmitOptions } from "./executor.ts";
-import type { Future } from "./future.ts";
+import type { ExecutorEvents, ExecutorStats } from "./executor_stats.ts";
+import { type Future, hasException } from "./future.ts";
 import type { ExitInfo, WorkerHandle } from "./runtime/types.ts";
 
 /** What differs between the thread pool and the process pool. */
@@ -59,6 +62,12 @@ export interface PoolPolicy {
    */
   takeBack: boolean;
   maxTasksPerChild: number | undefined;
+  /** Workers started at construction and kept. */
+  minWorkers: number;
+  /** Milliseconds an idle worker beyond `minWorkers` is kept; `undefined` for ever. */
+  idleTimeout: number | undefined;
+  /** The most work items the queue may hold; `undefined` for no limit. */
+  maxQueue: number | undefined;
   initializer: ((...args: never[]) => unknown) | undefined;
   initargs: unknown[];
   /** Loads the modules whose exports go by reference; `undefined` when there are none. */
@@ -81,8 +90,19 @@ export interface PoolPolicy {
 }
 
 // A worker that cannot be unref'd (a web Worker on Deno) would keep the program alive while idle,
-// so it is retired after this long without work and started again when work comes.
+// so it is retired after this long without work (or idleTimeout, if shorter) and started again
+// when work comes, minWorkers or not.
 const IDLE_RETIRE_MS = 200;
+
+/** Every event name of {@linkcode ExecutorEvents}. */
+export const EVENT_NAMES: readonly (keyof ExecutorEvents)[] = [
+  "taskStart",
+  "taskDone",
+  "workerStart",
+  "workerExit",
+  "drain",
+  "idle",
+];
 
 const MODULES_FAILED =
   "A module listed in `modules` could not be imported, the pool is not usable anymore";
@@ -111,6 +131,17 @@ export class PoolCore {
   #freeSlots: number[] = [];
   /** The last ticket given: work is numbered in the order it is first sent. */
   #tickets = 0;
+  /** Counts and timings for stats(). */
+  #counters = new PoolCounters();
+  /** The listeners of on()/off(). */
+  readonly events: Events<ExecutorEvents> = new Events(EVENT_NAMES);
+  /**
+   * Whether to keep minWorkers: off once a worker that cannot be unref'd retired idle (a warm
+   * pool of those would keep the program alive), on again at the next submit().
+   */
+  #keepWarm: boolean;
+  /** What room() returned while the queue was full, resolved once it is not. */
+  #roomWaiters: (() => void)[] = [];
 
   constructor(policy: PoolPolicy) {
     this.#policy = policy;
@@ -119,6 +150,11 @@ export class PoolCore {
       this.#claims = new ClaimTable(policy.maxWorkers, policy.prefetch + 1);
       for (let slot = policy.maxWorkers - 1; slot >= 0; slot--) this.#freeSlots.push(slot);
     }
+    this.#keepWarm = policy.minWorkers > 0;
+    if (!this.#keepWarm) return;
+    // A warm pool: its workers start now, once the initializer can go with them.
+    if (this.#admission.ready) this.#spawnIfNeeded();
+    else this.#admission.start(this.#onAdmissionReady, this.#onAdmissionFailed);
   }
 
   /** Whether shutdown() was called. */
@@ -137,7 +173,13 @@ export class PoolCore {
     if (this.#shutdown) {
       throw new InvalidStateError("cannot schedule new futures after shutdown");
     }
+    const counters = this.#counters;
+    const { maxQueue } = this.#policy;
+    if (maxQueue !== undefined && counters.queued >= maxQueue) throw new QueueFullError(maxQueue);
     const item = new WorkItem(fn, payload, kind, options);
+    item.queuedAt = counters.tick();
+    this.#keepWarm = this.#policy.minWorkers > 0;
+    item.future[kOnSettle](() => this.#settled(item));
     const { signal } = item;
     if (signal?.aborted) {
       item.future.setException(signal.reason);
@@ -150,6 +192,8 @@ export class PoolCore {
     if (admission.ready && !admission.admit(item)) return item.future;
     if (!admission.moveTransfers(item)) return item.future;
     if (signal) item.watchAbort((reason) => this.#abort(item, reason));
+    item.queued = true;
+    counters.queued++;
     this.#queue.push(item);
     this.#dispatch();
     return item.future;
@@ -189,6 +233,123 @@ export class PoolCore {
     await this.shutdown(true, false); // the same close, now awaited
   }
 
+  // ── watching ──────────────────────────────────────────────────────────────────────────────────
+
+  /** A snapshot of the pool. */
+  stats(): ExecutorStats {
+    let starting = 0, idle = 0, busy = 0, running = 0;
+    for (const worker of this.#workers) {
+      if (!worker.ready) starting++;
+      else if (worker.inflight.size > 0) busy++;
+      else if (worker.isIdle) idle++;
+      running += worker.inflight.size;
+    }
+    const counters = this.#counters;
+    return {
+      state: this.#broken ? "broken" : this.#shutdown ? "shutdown" : "running",
+      maxWorkers: this.#policy.maxWorkers,
+      workers: this.#workers.size,
+      starting,
+      idle,
+      busy,
+      queued: counters.queued,
+      running,
+      completed: counters.completed,
+      failed: counters.failed,
+      cancelled: counters.cancelled,
+      runTime: counters.runTime.summary(),
+      waitTime: counters.waitTime.summary(),
+    };
+  }
+
+  /** Resolves once the queue holds fewer than `maxQueue` items (at once if it does now). */
+  room(): Promise<void> {
+    const { maxQueue } = this.#policy;
+    if (maxQueue === undefined || this.#counters.queued < maxQueue) return Promise.resolve();
+    return new Promise((resolve) => this.#roomWaiters.push(resolve));
+  }
+
+  // `item` is done, however: counted, and out of the queue if it was waiting there.
+  #settled(item: WorkItem): void {
+    const counters = this.#counters;
+    if (item.queued) this.#unqueue(item);
+    const { future } = item;
+    let outcome: "completed" | "failed" | "cancelled";
+    if (future.cancelled()) {
+      outcome = "cancelled";
+      counters.cancelled++;
+    } else if (hasException(future)) {
+      outcome = "failed";
+      counters.failed++;
+    } else {
+      outcome = "completed";
+      counters.completed++;
+    }
+    const events = this.events;
+    if (events.has("taskDone")) {
+      const now = performance.now();
+      const started = item.startedAt;
+      events.emit("taskDone", {
+        future,
+        outcome,
+        runTime: started > 0 ? now - started : 0,
+        waitTime: (started > 0 ? started : now) - item.queuedAt,
+      });
+    }
+    if (events.has("idle") && counters.queued === 0 && !this.#holdsUnfinished()) {
+      events.emit("idle", undefined);
+    }
+  }
+
+  // `item` leaves the queue (for a worker, or done).
+  #unqueue(item: WorkItem): void {
+    item.queued = false;
+    const counters = this.#counters;
+    const queued = --counters.queued;
+    if (queued === 0 && this.events.has("drain")) this.events.emit("drain", undefined);
+    const waiters = this.#roomWaiters;
+    if (waiters.length === 0 || queued >= this.#policy.maxQueue!) return;
+    this.#roomWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  // `item`'s worker can start it now: it has reached the worker, which has nothing before it.
+  #begin(item: WorkItem, now: number): void {
+    item.startedAt = now;
+    if (this.events.has("taskStart")) {
+      this.events.emit("taskStart", { future: item.future, waitTime: now - item.queuedAt });
+    }
+  }
+
+  // The reply for `item` has come in: its times are recorded. Returns the time.
+  #replied(item: WorkItem): number {
+    const counters = this.#counters;
+    const now = counters.tick();
+    const started = item.startedAt;
+    if (started > 0) {
+      counters.runTime.add(now - started);
+      counters.waitTime.add(started - item.queuedAt);
+    }
+    return now;
+  }
+
+  // `worker` has replied at `now`: the next unit it holds (sent ahead) can start.
+  #beginNext(worker: PoolWorker, now: number): void {
+    if (worker.inflight.size === 0) return;
+    for (const next of worker.inflight.values()) {
+      if (next.startedAt === 0) this.#begin(next, now);
+      return;
+    }
+  }
+
+  // Whether a worker holds work that is not done (a settled future may not have left it yet).
+  #holdsUnfinished(): boolean {
+    for (const worker of this.#workers) {
+      for (const item of worker.inflight.values()) if (!item.future.done()) return true;
+    }
+    return false;
+  }
+
   // ── scheduling ────────────────────────────────────────────────────────────────────────────────
 
   #dispatch(): void {
@@ -223,6 +384,7 @@ export class PoolCore {
 
   // The modules are loaded: check what was queued meanwhile, in order.
   #onAdmissionReady = (): void => {
+    this.#counters.tick();
     for (const item of this.#queue.drain()) {
       if (!item.future.done() && this.#admission.admit(item)) this.#queue.push(item);
     }
@@ -338,6 +500,7 @@ export class PoolCore {
     worker.unassign(item);
     // The worker may have nothing left; settled once the caller (cancel(), a dispatch) is done.
     queueMicrotask(() => {
+      this.#counters.tick();
       this.#settleIdle(worker);
       this.#dispatch();
     });
@@ -346,6 +509,7 @@ export class PoolCore {
 
   #send(worker: PoolWorker, item: WorkItem): void {
     item.ticket ??= ++this.#tickets;
+    this.#handOver(worker, item);
     if (this.#flushQueued) {
       // Sent with the rest of this worker's work at the flush, in order.
       worker.assign(item);
@@ -364,6 +528,12 @@ export class PoolCore {
       return;
     }
     worker.assign(item);
+  }
+
+  // `item` goes to `worker`: out of the queue, and started if the worker holds nothing else.
+  #handOver(worker: PoolWorker, item: WorkItem): void {
+    if (item.queued) this.#unqueue(item);
+    if (worker.inflight.size === 0 && item.startedAt === 0) this.#begin(item, this.#counters.clock);
   }
 
   #flushAll = (): void => {
@@ -391,6 +561,7 @@ export class PoolCore {
 
   #abort(item: WorkItem, reason: unknown): void {
     if (item.future.done()) return;
+    this.#counters.tick();
     item.future.setException(reason);
     for (const worker of this.#workers) {
       if (worker.inflight.get(item.id) !== item || !worker.handle) continue;
@@ -420,6 +591,9 @@ export class PoolCore {
       live++;
       waiting--;
     }
+    // A warm pool keeps minWorkers (one on its way out is replaced once it has exited).
+    if (!this.#keepWarm || this.#shutdown) return;
+    for (; live < this.#policy.minWorkers; live++) this.#spawn();
   }
 
   #spawn(): void {
@@ -474,6 +648,7 @@ export class PoolCore {
       }
       case "ready":
         worker.ready = true;
+        this.#workerReady(worker);
         this.#dispatch();
         this.#settleIdle(worker);
         return;
@@ -489,6 +664,7 @@ export class PoolCore {
         const item = worker.inflight.get(message.id);
         if (!item) return; // aborted meanwhile
         worker.finish(item);
+        const now = this.#replied(item);
         // Queued before the future settles, so the flush runs before its awaiters resume.
         if (this.#policy.prefetch > 0 && !this.#flushQueued) {
           this.#flushQueued = true;
@@ -499,6 +675,7 @@ export class PoolCore {
           else if (message.t === "err") item.future.setException(decodeThrown(message.error));
           else item.future.setResult(chunkOutcome(message));
         }
+        this.#beginNext(worker, now);
         this.#settleIdle(worker);
         this.#dispatch();
         return;
@@ -514,7 +691,52 @@ export class PoolCore {
       this.#retire(worker);
       return;
     }
-    if (this.#queue.length === 0) worker.goIdle(IDLE_RETIRE_MS, () => this.#retire(worker));
+    if (this.#queue.length === 0) {
+      worker.goIdle(this.#idleDelay(worker), () => this.#expire(worker));
+    }
+  }
+
+  // How long `worker` may idle before #expire is asked about it; `undefined` for ever.
+  #idleDelay(worker: PoolWorker): number | undefined {
+    const { idleTimeout } = this.#policy;
+    if (worker.handle!.unrefable) return idleTimeout;
+    return idleTimeout === undefined ? IDLE_RETIRE_MS : Math.min(idleTimeout, IDLE_RETIRE_MS);
+  }
+
+  // `worker` has been idle for its idle delay: it retires, unless it is one of the minWorkers.
+  // One that cannot be unref'd always does, and the pool stops keeping minWorkers until the next
+  // submit(): idle, such workers would keep the program alive.
+  #expire(worker: PoolWorker): void {
+    if (worker.handle!.unrefable) {
+      let live = 0;
+      for (const other of this.#workers) if (!other.exitExpected && !other.retiring) live++;
+      if (live <= this.#policy.minWorkers) return;
+    } else {
+      this.#keepWarm = false;
+    }
+    this.#retire(worker);
+  }
+
+  #workerReady(worker: PoolWorker): void {
+    const now = this.#counters.tick();
+    if (this.events.has("workerStart")) {
+      this.events.emit("workerStart", {
+        startupTime: now - worker.spawnedAt,
+        workers: this.#workers.size,
+      });
+    }
+  }
+
+  #workerExited(worker: PoolWorker, info: ExitInfo): void {
+    this.#counters.tick();
+    if (this.events.has("workerExit")) {
+      this.events.emit("workerExit", {
+        expected: worker.exitExpected || this.#broken !== undefined,
+        code: info.code,
+        signal: info.signal,
+        workers: this.#workers.size,
+      });
+    }
   }
 
   #retire(worker: PoolWorker): void {
@@ -532,6 +754,7 @@ export class PoolCore {
   #onExit(worker: PoolWorker, info: ExitInfo): void {
     this.#workers.delete(worker);
     worker.exited();
+    this.#workerExited(worker, info);
     if (worker.claims) this.#freeSlots.push(worker.claims.slot);
     const detail = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
     const cause = info.error ?? new Error(`the worker ended with ${detail}`);

@@ -12,6 +12,9 @@ export interface CommonOptions {
   initializer: ((...args: any[]) => unknown) | undefined;
   initargs: unknown[];
   registry: Promise<ModuleRegistry> | undefined;
+  minWorkers: number;
+  idleTimeout: number | undefined;
+  maxQueue: number | undefined;
 }
 
 /**
@@ -53,10 +56,47 @@ export function commonOptions<O extends ExecutorOptions>(
       }
     });
   }
+  const minWorkers = opts.minWorkers ?? 0;
+  checkInteger("minWorkers", minWorkers);
+  if (minWorkers < 0 || minWorkers > maxWorkers) {
+    throw new RangeError(
+      `minWorkers must be between 0 and maxWorkers (${maxWorkers}), got ${minWorkers}`,
+    );
+  }
+  const { idleTimeout, maxQueue } = opts;
+  if (idleTimeout !== undefined) {
+    checkInteger("idleTimeout", idleTimeout);
+    if (idleTimeout < 0 || idleTimeout > MAX_TIMEOUT) {
+      throw new RangeError(
+        `idleTimeout must be between 0 and ${MAX_TIMEOUT} ms, got ${idleTimeout}; leave it out ` +
+          "to keep idle workers",
+      );
+    }
+  }
+  if (maxQueue !== undefined) {
+    checkInteger("maxQueue", maxQueue);
+    if (maxQueue < 1) {
+      throw new RangeError(
+        `maxQueue must be at least 1 (a task waits in the queue while its worker starts), got ${maxQueue}; leave it out for no limit`,
+      );
+    }
+  }
   const registry = modules && modules.length > 0 ? ModuleRegistry.load(modules) : undefined;
   // A failed load surfaces through the pool; never as an unhandled rejection.
   registry?.catch(() => {});
-  return { common: { maxWorkers, initializer, initargs, registry }, options: opts };
+  return {
+    common: { maxWorkers, initializer, initargs, registry, minWorkers, idleTimeout, maxQueue },
+    options: opts,
+  };
+}
+
+// The longest delay setTimeout() takes as it is.
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+function checkInteger(name: string, value: unknown): void {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new TypeError(`${name} must be an integer, got ${describe(value)}`);
+  }
 }
 
 /** Check the per-call options of `submitWith()`. */
@@ -88,4 +128,12 @@ export function describe(value: unknown): string {
   return typeof value === "object" ? "an object" : `${String(value)} (${typeof value})`;
 }
 
-const SHARED = ["maxWorkers", "initializer", "initargs", "modules"];
+const SHARED = [
+  "maxWorkers",
+  "initializer",
+  "initargs",
+  "modules",
+  "minWorkers",
+  "idleTimeout",
+  "maxQueue",
+];

@@ -7,6 +7,7 @@ import { HostFunctionTable } from "./_function_table.ts";
 import { type ChunkMessage, type HostMessage, type TaskMessage, workMessage } from "./_protocol.ts";
 import type { ClaimCells } from "./_sent_ahead.ts";
 import type { WorkItem } from "./_work_item.ts";
+import { clearUnrefTimeout, unrefTimeout, type UnrefTimer } from "./runtime/timer.ts";
 import type { WorkerHandle } from "./runtime/types.ts";
 
 /** A failure to send a unit of work: the worker never got it. */
@@ -31,13 +32,15 @@ export class PoolWorker {
   retiring = false;
   /** Its exit is the pool's doing (retire, abort, shutdown, break), not a crash. */
   exitExpected = false;
+  /** When it was spawned (`performance.now()`), for its start-up time. */
+  readonly spawnedAt: number = performance.now();
   #maxUnits: number | undefined;
   /** Units assigned over its life, against `maxUnits`. */
   #assigned = 0;
   /** Work assigned while the pool gathers what to send (see PoolCore's flush). */
   #outbox: WorkItem[] = [];
   #referenced = true;
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #idleTimer: UnrefTimer | undefined;
 
   /**
    * @param claims Its claim cells, in the pool's table; `undefined` for none.
@@ -211,15 +214,15 @@ export class PoolWorker {
   }
 
   /**
-   * Lets the idle worker stop keeping the program alive. One that cannot be unref'd (a web Worker
-   * on Deno) would keep it alive anyway, so `retire` is called after `ms` without work instead.
+   * Lets the idle worker stop keeping the program alive, and calls `expire` after `ms` more
+   * without work (never when `ms` is `undefined`). The timer itself keeps nothing alive.
    */
-  goIdle(ms: number, retire: () => void): void {
+  goIdle(ms: number | undefined, expire: () => void): void {
     this.keepAlive(false);
-    if (this.handle!.unrefable || this.#idleTimer !== undefined) return;
-    this.#idleTimer = setTimeout(() => {
+    if (ms === undefined || this.#idleTimer !== undefined) return;
+    this.#idleTimer = unrefTimeout(() => {
       this.#idleTimer = undefined;
-      if (this.inflight.size === 0) retire();
+      if (this.inflight.size === 0) expire();
     }, ms);
   }
 
@@ -230,7 +233,7 @@ export class PoolWorker {
 
   #clearIdleTimer(): void {
     if (this.#idleTimer === undefined) return;
-    clearTimeout(this.#idleTimer);
+    clearUnrefTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
   }
 }

@@ -9,6 +9,13 @@
 export const kOnDone: unique symbol = Symbol("@concurrent/futures.onDone");
 
 /**
+ * `future[kOnSettle](listener)`: like {@linkcode kOnDone}, for the executor that owns the future
+ * (a pool counting its work): called first, never removed, and without the cost of a removable
+ * listener (no Set, no closures of its own).
+ */
+export const kOnSettle: unique symbol = Symbol("@concurrent/futures.onSettle");
+
+/**
  * Optional `executor[kSubmitChunk](fn, args, spread)`: run `fn(item)` for each entry of `args` (with
  * `spread`, `fn(...argList)`) as one unit of work and return a future that finishes with a
  * `ChunkOutcome`. `Executor.map()` uses it when `chunksize > 1`.
@@ -23,3 +30,10 @@ export const kSubmitChunk: unique symbol = Symbol("@concurrent/futures.submitChu
  * `undefined` removes the gate; so does the future's leaving PENDING.
  */
 export const kStartGate: unique symbol = Symbol("@concurrent/futures.startGate");
+
+/**
+ * Optional `executor[kRoom]()`: resolves once the executor's queue has room for more work. An
+ * executor with a bounded queue refuses work past it with `QueueFullError`; `Executor.map()` then
+ * waits on this and submits the same unit again.
+ */
+export const kRoom: unique symbol = Symbol("@concurrent/futures.room");

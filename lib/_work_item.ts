@@ -29,6 +29,12 @@ export class WorkItem implements SentAhead {
   ticket: number | undefined = undefined;
   cell: number | undefined = undefined;
   startedAhead = false;
+  /** It waits in the pool's queue (counted in the pool's `queued`). */
+  queued = false;
+  /** When it was submitted (`performance.now()`). */
+  queuedAt = 0;
+  /** When its worker could start it; 0 until then. */
+  startedAt = 0;
 
   constructor(
     fn: (...args: never[]) => unknown,

@@ -260,3 +260,46 @@ export class SerializationError extends TypeError {
     return isInstance(this, SerializationError, "SerializationError", value);
   }
 }
+
+/**
+ * Thrown at once by `submit()` on a pool whose queue already holds `maxQueue` tasks: nothing was
+ * queued, and nothing else is lost. `await pool.room()` waits until the queue has room again.
+ *
+ * @example Refused at once, accepted once there is room
+ * ```ts
+ * import { QueueFullError, ThreadPoolExecutor } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new ThreadPoolExecutor({ maxWorkers: 1, maxQueue: 1 });
+ * const first = pool.submit(() => 1); // waits in the queue while the worker starts
+ * assert.throws(() => pool.submit(() => 2), QueueFullError);
+ * await pool.room();
+ * assert.equal(await pool.submit(() => 3), 3);
+ * assert.equal(await first, 1);
+ * ```
+ */
+export class QueueFullError extends Error {
+  static {
+    nameClass(this, "QueueFullError");
+  }
+  /** The pool's `maxQueue`. */
+  readonly maxQueue: number;
+  /**
+   * Creates the error.
+   *
+   * @param maxQueue The pool's `maxQueue`, named in the message.
+   * @param options `cause`, as for `Error`.
+   */
+  constructor(maxQueue: number, options?: ErrorOptions) {
+    super(
+      `the pool's queue is full (maxQueue: ${maxQueue}); await pool.room() before submitting more`,
+      options,
+    );
+    this.maxQueue = maxQueue;
+    brand(this, "QueueFullError");
+  }
+  /** True for instances of this class, also from another copy of the package. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isInstance(this, QueueFullError, "QueueFullError", value);
+  }
+}

@@ -165,14 +165,15 @@ export abstract class Executor implements AsyncDisposable {
    *
    * Items from a sync iterable are submitted during the call (all of them, or the first
    * `buffersize` units, then one more per step), so the work runs even if the iterator is never
-   * read; an async iterable is read in the background as fast as `buffersize` allows. When an item
-   * fails, iteration rejects with its error at that item's position (earlier results of its chunk
-   * are still yielded), then ends. On that, on `timeout` (counted from this call), on leaving the
-   * loop early and on aborting `signal`, every unfinished unit is cancelled. If `signal` is already
-   * aborted at the call, nothing is submitted and the first step rejects with `signal.reason`. An
-   * error thrown while reading `items`, or by a `submit` after the call, is reported at its
-   * position; the input is then closed (`return()`). After the iteration ends, `next()` yields
-   * `done`.
+   * read; an async iterable is read in the background as fast as `buffersize` allows. A pool with
+   * `maxQueue` takes at the call what its queue holds; the rest is submitted as room appears, so
+   * the limit never fails a map. When an item fails, iteration rejects with its error at that
+   * item's position (earlier results of its chunk are still yielded), then ends. On that, on
+   * `timeout` (counted from this call), on leaving the loop early and on aborting `signal`, every
+   * unfinished unit is cancelled. If `signal` is already aborted at the call, nothing is submitted
+   * and the first step rejects with `signal.reason`. An error thrown while reading `items`, or by a
+   * `submit` after the call, is reported at its position; the input is then closed (`return()`).
+   * After the iteration ends, `next()` yields `done`.
    *
    * @typeParam T The item type.
    * @typeParam R The return type of `fn`.
@@ -440,4 +441,26 @@ export interface ExecutorOptions {
    * import.meta.url)`) are used as they are.
    */
   modules?: (string | URL)[];
+  /**
+   * Workers started at construction and kept while the pool runs (a worker that exits is
+   * replaced), so that the first tasks do not wait for a worker to start. At most `maxWorkers`.
+   * @default {0}
+   */
+  minWorkers?: number;
+  /**
+   * Milliseconds a worker beyond `minWorkers` may stay idle before it exits; `undefined` keeps
+   * idle workers until shutdown, as Python does. (Threads that cannot be unref'd, the web Workers
+   * Deno uses for remote code, exit after at most 200 ms idle whatever the pool's size, or they
+   * would keep the program alive; the next `submit()` warms the pool again.)
+   * @default {undefined}
+   */
+  idleTimeout?: number;
+  /**
+   * The most tasks that may wait in the queue for a worker (work waiting for a worker that is
+   * still starting counts). Past it, `submit()` throws a {@linkcode QueueFullError} at once;
+   * `await pool.room()` waits until there is room again. `map()` waits for room by itself.
+   * `undefined` queues without limit, as Python does.
+   * @default {undefined}
+   */
+  maxQueue?: number;
 }

@@ -2,7 +2,7 @@
 // This module is runtime-neutral.
 
 import { deferred } from "./_deferred.ts";
-import { kOnDone, kStartGate } from "./_symbols.ts";
+import { kOnDone, kOnSettle, kStartGate } from "./_symbols.ts";
 import { checkTimeout, deadlineOf, onDeadline } from "./_timer.ts";
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
 
@@ -72,6 +72,8 @@ export class Future<T> implements PromiseLike<T> {
   // Created on first use: most futures get one awaiter and no callback.
   #callbacks: ((future: never) => void)[] | undefined;
   #listeners: Set<(future: never) => void> | undefined;
+  // The executor's own listener (see kOnSettle): one per future, so it needs no Set.
+  #settleHook: ((future: never) => void) | undefined;
   // The outcome as a promise, shared by every wait without a timeout (every `await future`):
   // created on first use, so that a failure nobody waits for is never an unhandled rejection,
   // and settled by #complete().
@@ -335,6 +337,19 @@ export class Future<T> implements PromiseLike<T> {
     };
   }
 
+  /**
+   * Internal: registers `listener`, called once when the future is done (at once if it is),
+   * before the {@linkcode kOnDone} listeners; it cannot be removed. The first one costs no more
+   * than the field it is kept in.
+   *
+   * @param listener Called synchronously with the future.
+   */
+  [kOnSettle](listener: (future: Future<T>) => void): void {
+    if (this.done()) listener(this);
+    else if (this.#settleHook === undefined) this.#settleHook = listener;
+    else this[kOnDone](listener);
+  }
+
   #checkNotDone(): void {
     if (this.done()) throw new InvalidStateError(`${this.#state}: ${this}`);
   }
@@ -384,6 +399,11 @@ export class Future<T> implements PromiseLike<T> {
   // Wakes the internal listeners, then runs the callbacks; both lists are emptied.
   #complete(): void {
     this.#gate = undefined;
+    const hook = this.#settleHook;
+    if (hook !== undefined) {
+      this.#settleHook = undefined;
+      this.#call(hook);
+    }
     const listeners = this.#listeners;
     this.#listeners = undefined;
     if (listeners !== undefined) { for (const listener of listeners) this.#call(listener); }

@@ -5,8 +5,9 @@
 import type { ChunkOutcome } from "./_map.ts";
 import { PoolCore, type PoolPolicy } from "./_pool_core.ts";
 import { checkFunction, checkSubmitOptions } from "./_pool_options.ts";
-import { kSubmitChunk } from "./_symbols.ts";
+import { kRoom, kSubmitChunk } from "./_symbols.ts";
 import { Executor, type ShutdownOptions, type SubmitOptions } from "./executor.ts";
+import type { ExecutorEvents, ExecutorStats } from "./executor_stats.ts";
 import type { Future } from "./future.ts";
 
 /**
@@ -49,6 +50,8 @@ export abstract class PoolExecutor extends Executor {
    * @throws {InvalidStateError} After `shutdown()`.
    * @throws {BrokenExecutor} If a worker died or the initializer failed (the pool's own kind:
    * `BrokenThreadPool` or `BrokenProcessPool`).
+   * @throws {QueueFullError} If `maxQueue` tasks already wait in the queue (see
+   * {@linkcode PoolExecutor.room}).
    *
    * @example A closure is refused; pass the value instead
    * ```ts
@@ -96,6 +99,7 @@ export abstract class PoolExecutor extends Executor {
    * @throws {TypeError} If `fn` is not a function, `args` not an array or an option is wrong.
    * @throws {InvalidStateError} After `shutdown()`.
    * @throws {BrokenExecutor} If a worker died or the initializer failed.
+   * @throws {QueueFullError} If `maxQueue` tasks already wait in the queue.
    *
    * @example Abort a running task
    * ```ts
@@ -156,6 +160,165 @@ export abstract class PoolExecutor extends Executor {
    */
   override shutdown(options: ShutdownOptions = {}): Promise<void> {
     return this.#core.shutdown(options.wait ?? true, options.cancelFutures ?? false);
+  }
+
+  /**
+   * A snapshot of the pool: its workers (starting, idle, busy), its tasks (queued, running,
+   * completed, failed, cancelled) and the run and wait times of its last 1,024 tasks. A call
+   * takes tens of microseconds; the bookkeeping behind it costs two clock reads per task.
+   *
+   * @returns A new object each call; see {@linkcode ExecutorStats}.
+   *
+   * @example A health endpoint's numbers
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(2);
+   * await pool.submit(() => "warm");
+   * const { state, workers, queued, completed, waitTime } = pool.stats();
+   * assert.deepEqual([state, workers, queued, completed], ["running", 1, 0, 1]);
+   * assert.equal(waitTime.samples, 1);
+   * ```
+   */
+  stats(): ExecutorStats {
+    return this.#core.stats();
+  }
+
+  /**
+   * Calls `listener` on every `name` event from now on (see {@linkcode ExecutorEvents}):
+   * `taskStart`, `taskDone`, `workerStart`, `workerExit`, `drain` (the queue emptied) and `idle`
+   * (nothing queued or running). Listeners run in a microtask after the pool's own bookkeeping, in
+   * order; one that throws is reported with `console.error` and the others still run. Without
+   * listeners no event is built, so they cost nothing until used.
+   *
+   * @typeParam K The event name.
+   * @param name The event.
+   * @param listener Called with the event's data; adding the same listener twice adds it once.
+   * @returns This pool, for chaining.
+   * @throws {TypeError} For an unknown event name or a listener that is not a function.
+   *
+   * @example Waiting until every task submitted so far is done
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(2);
+   * const idle = new Promise<void>((resolve) => pool.on("idle", resolve));
+   * for (let i = 0; i < 5; i++) pool.submit((x: number) => x * x, i);
+   * await idle;
+   * assert.equal(pool.stats().completed, 5);
+   * ```
+   */
+  on<K extends keyof ExecutorEvents>(name: K, listener: (event: ExecutorEvents[K]) => void): this {
+    this.#core.events.on(name, listener);
+    return this;
+  }
+
+  /**
+   * Stops calling `listener` on `name` events (one already queued for delivery is not delivered).
+   *
+   * @typeParam K The event name.
+   * @param name The event.
+   * @param listener A listener given to {@linkcode PoolExecutor.on}; any other is ignored.
+   * @returns This pool, for chaining.
+   * @throws {TypeError} For an unknown event name or a listener that is not a function.
+   *
+   * @example A listener for one event only
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(1);
+   * let seen = 0;
+   * const once = () => {
+   *   seen++;
+   *   pool.off("taskDone", once);
+   * };
+   * pool.on("taskDone", once);
+   * await pool.submit(() => 1);
+   * await pool.submit(() => 2);
+   * assert.equal(seen, 1);
+   * ```
+   */
+  off<K extends keyof ExecutorEvents>(name: K, listener: (event: ExecutorEvents[K]) => void): this {
+    this.#core.events.off(name, listener);
+    return this;
+  }
+
+  /**
+   * Resolves once the queue holds fewer than `maxQueue` tasks: at once if it does now or the pool
+   * has no `maxQueue`. Every waiter is woken together, so a producer should still be ready for a
+   * {@linkcode QueueFullError} (another may have taken the room first): loop on it. After
+   * `shutdown()` (or once the pool is broken) the queue empties, so this resolves and the next
+   * `submit()` throws why.
+   *
+   * @returns A promise that resolves when there is room.
+   *
+   * @example A producer that never overfills the queue
+   * ```ts
+   * import { QueueFullError, ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor({ maxWorkers: 2, maxQueue: 4 });
+   * const futures = [];
+   * for (let i = 0; i < 20; i++) {
+   *   for (;;) {
+   *     try {
+   *       futures.push(pool.submit((x: number) => x + 1, i));
+   *       break;
+   *     } catch (error) {
+   *       if (!(error instanceof QueueFullError)) throw error;
+   *       await pool.room();
+   *     }
+   *   }
+   *   assert.ok(pool.stats().queued <= 4);
+   * }
+   * assert.equal((await Promise.all(futures)).length, 20);
+   * ```
+   */
+  room(): Promise<void> {
+    return this.#core.room();
+  }
+
+  /**
+   * Describes the pool on one line.
+   *
+   * @returns A description such as `ThreadPoolExecutor { state: "running", maxWorkers: 2,
+   * workers: 2, idle: 1, busy: 1, queued: 3, running: 1, completed: 10, failed: 0,
+   * cancelled: 0 }`.
+   *
+   * @example At a glance
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * const pool = new ThreadPoolExecutor(2);
+   * assert.equal(
+   *   String(pool),
+   *   'ThreadPoolExecutor { state: "running", maxWorkers: 2, workers: 0, idle: 0, busy: 0, ' +
+   *     "queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 }",
+   * );
+   * await pool.shutdown();
+   * ```
+   */
+  override toString(): string {
+    const s = this.#core.stats();
+    const starting = s.starting > 0 ? `starting: ${s.starting}, ` : "";
+    return `${this.constructor.name} { state: "${s.state}", maxWorkers: ${s.maxWorkers}, ` +
+      `workers: ${s.workers}, ${starting}idle: ${s.idle}, busy: ${s.busy}, queued: ${s.queued}, ` +
+      `running: ${s.running}, completed: ${s.completed}, failed: ${s.failed}, ` +
+      `cancelled: ${s.cancelled} }`;
+  }
+
+  /** Node's and Bun's `util.inspect` (and Deno's console) show {@linkcode PoolExecutor.toString}. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  /** @internal map(): resolves once there is room in the queue. */
+  [kRoom](): Promise<void> {
+    return this.#core.room();
   }
 
   /** @internal Chunked map: one message for a whole chunk, each way. */

@@ -57,11 +57,13 @@ export interface ProcessPoolOptions extends ExecutorOptions {
  */
 export class ProcessPoolExecutor extends PoolExecutor {
   /**
-   * Create a pool; no worker starts until the first task is submitted.
+   * Create a pool; no worker starts until the first task is submitted, unless `minWorkers`
+   * asks for warm ones.
    *
    * @param options `maxWorkers` as a number, or {@linkcode ProcessPoolOptions}.
    * @throws {TypeError} For an option of the wrong type, or an unknown option.
-   * @throws {RangeError} If `maxWorkers` or `maxTasksPerChild` is out of range.
+   * @throws {RangeError} If `maxWorkers`, `maxTasksPerChild`, `minWorkers`, `idleTimeout` or
+   * `maxQueue` is out of range.
    * @throws {SerializationError} If `initializer` or `initargs` cannot be sent to a child.
    */
   constructor(options?: number | ProcessPoolOptions) {

@@ -53,11 +53,13 @@ let poolCount = 0;
  */
 export class ThreadPoolExecutor extends PoolExecutor {
   /**
-   * Create a pool; no worker starts until the first task is submitted.
+   * Create a pool; no worker starts until the first task is submitted, unless `minWorkers`
+   * asks for warm ones.
    *
    * @param options `maxWorkers` as a number, or {@linkcode ThreadPoolOptions}.
    * @throws {TypeError} For an option of the wrong type, or an unknown option.
-   * @throws {RangeError} If `maxWorkers` is not greater than 0.
+   * @throws {RangeError} If `maxWorkers` is not greater than 0, or `minWorkers`, `idleTimeout` or
+   * `maxQueue` is out of range.
    * @throws {SerializationError} If `initializer` or `initargs` cannot be sent to a worker.
    */
   constructor(options?: number | ThreadPoolOptions) {
