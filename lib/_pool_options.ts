@@ -2,6 +2,7 @@
 // Validation of the options both pools share. Runtime-neutral.
 
 import { ModuleRegistry } from "./_function_source.ts";
+import { checkOptions } from "./_options.ts";
 import type { ExecutorOptions, SubmitOptions } from "./executor.ts";
 import { cpuCount } from "./runtime/cpu.ts";
 
@@ -24,18 +25,12 @@ export interface CommonOptions {
 export function commonOptions<O extends ExecutorOptions>(
   options: number | O | undefined,
   known: readonly string[],
+  where = "pool",
 ): { common: CommonOptions; options: O } {
+  if (typeof options !== "number") {
+    checkOptions(options, [...SHARED, ...known], where, "{ maxWorkers: 4 } or a number");
+  }
   const opts = (typeof options === "number" ? { maxWorkers: options } : options ?? {}) as O;
-  if (typeof opts !== "object" || opts === null) {
-    throw new TypeError("options must be a number (maxWorkers) or an options object");
-  }
-  for (const key of Object.keys(opts)) {
-    if (!known.includes(key) && !SHARED.includes(key)) {
-      throw new TypeError(
-        `unknown option "${key}"; known options: ${[...SHARED, ...known].join(", ")}`,
-      );
-    }
-  }
   const maxWorkers = opts.maxWorkers ?? cpuCount();
   if (typeof maxWorkers !== "number" || !Number.isInteger(maxWorkers)) {
     throw new TypeError(`maxWorkers must be an integer, got ${describe(maxWorkers)}`);
@@ -85,7 +80,15 @@ export function commonOptions<O extends ExecutorOptions>(
   // A failed load surfaces through the pool; never as an unhandled rejection.
   registry?.catch(() => {});
   return {
-    common: { maxWorkers, initializer, initargs, registry, minWorkers, idleTimeout, maxQueue },
+    common: {
+      maxWorkers,
+      initializer,
+      initargs: [...initargs],
+      registry,
+      minWorkers,
+      idleTimeout,
+      maxQueue,
+    },
     options: opts,
   };
 }
@@ -101,10 +104,8 @@ function checkInteger(name: string, value: unknown): void {
 
 /** Check the per-call options of `submitWith()`. */
 export function checkSubmitOptions(options: SubmitOptions | undefined): void {
+  checkOptions(options, ["signal", "transfer"], "submitWith()", "{ signal }");
   if (options === undefined) return;
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError("submit options must be an object");
-  }
   const { signal, transfer } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`);

@@ -2,6 +2,7 @@
 // This module is runtime-neutral.
 
 import { deferred } from "./_deferred.ts";
+import { checkOptions } from "./_options.ts";
 import { kOnDone } from "./_symbols.ts";
 import { checkTimeout, deadlineOf, onDeadline, remaining } from "./_timer.ts";
 import { TimeoutError } from "./errors.ts";
@@ -14,9 +15,10 @@ import { uniqueFutures } from "./wait.ts";
  * The input is read at the call. Each distinct future is yielded once: those already done first, then
  * in completion order (completions that happen while the loop body runs are buffered). A cancelled
  * future counts as done at once. When the deadline has passed and futures are left, the next step
- * rejects with `TimeoutError("N (of M) futures unfinished")`, M counting distinct futures; futures
- * that are done are always yielded before that. Leaving the loop early (`break`, `return()`) removes
- * every listener; a timer runs only while a step is waiting.
+ * rejects with `TimeoutError("N (of M) futures unfinished after T ms")`, M counting distinct
+ * futures and T the timeout; futures that are done are always yielded before that. Leaving the
+ * loop early (`break`, `return()`) removes every listener; a timer runs only while a step is
+ * waiting.
  *
  * TypeScript types the variable of `for await (const f of asCompleted(fs))` as the futures' result
  * type, because a future is thenable and TypeScript applies `Awaited` to every `for await` element.
@@ -27,7 +29,8 @@ import { uniqueFutures } from "./wait.ts";
  * @param options `timeout`: milliseconds, counted from this call; `undefined` (the default) waits
  * forever, `0` or less yields the futures already done and then rejects if any are left.
  * @returns An async iterator of the futures in completion order.
- * @throws {TypeError} At the call, if an element is not a `Future` or `timeout` is not a number.
+ * @throws {TypeError} At the call, if `futures` is not an iterable of futures (a `Map` of futures:
+ * pass `map.keys()` or `map.values()`), `options` has an unknown key, or `timeout` is not a number.
  *
  * @example Handling results as they arrive
  * ```ts
@@ -48,9 +51,10 @@ export function asCompleted<T>(
   options?: { timeout?: number | undefined },
 ): AsyncIterableIterator<Future<T>> {
   const all = uniqueFutures(futures, "asCompleted");
+  checkOptions(options, ["timeout"], "asCompleted()", "{ timeout: 1000 }");
   const timeout = options?.timeout;
   checkTimeout(timeout);
-  return new AsCompletedIterator(all, deadlineOf(timeout));
+  return new AsCompletedIterator(all, deadlineOf(timeout), timeout ?? 0);
 }
 
 class AsCompletedIterator<T> implements AsyncIterableIterator<Future<T>> {
@@ -61,15 +65,17 @@ class AsCompletedIterator<T> implements AsyncIterableIterator<Future<T>> {
   #pending = new Map<Future<T>, () => void>();
   #total: number;
   #deadline: number;
+  #timeout: number;
   #finished = false;
   // Wakes the step that is waiting for a completion, if any.
   #wake: (() => void) | undefined;
   // next() calls run one after the other.
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(futures: Set<Future<T>>, deadline: number) {
+  constructor(futures: Set<Future<T>>, deadline: number, timeout: number) {
     this.#total = futures.size;
     this.#deadline = deadline;
+    this.#timeout = Math.max(timeout, 0);
     for (const future of futures) if (future.done()) this.#ready.push(future);
     for (const future of futures) {
       if (!future.done()) this.#pending.set(future, future[kOnDone]((f) => this.#onDone(f)));
@@ -109,7 +115,9 @@ class AsCompletedIterator<T> implements AsyncIterableIterator<Future<T>> {
       if (remaining(this.#deadline) <= 0) {
         const left = this.#pending.size;
         this.#finish();
-        throw new TimeoutError(`${left} (of ${this.#total}) futures unfinished`);
+        throw new TimeoutError(
+          `${left} (of ${this.#total}) futures unfinished after ${this.#timeout} ms`,
+        );
       }
       const { promise, resolve } = deferred<void>();
       this.#wake = resolve;

@@ -12,11 +12,17 @@
 // done task.
 
 import type { ChunkOutcome } from "./_map.ts";
+import { checkOptions } from "./_options.ts";
 import { checkFunction, checkSubmitOptions, describe } from "./_pool_options.ts";
 import { Queue } from "./_queue.ts";
 import { kSubmitChunk } from "./_symbols.ts";
 import { InvalidStateError } from "./errors.ts";
-import { Executor, type ShutdownOptions, type SubmitOptions } from "./executor.ts";
+import {
+  checkShutdownOptions,
+  Executor,
+  type ShutdownOptions,
+  type SubmitOptions,
+} from "./executor.ts";
 import { Future } from "./future.ts";
 
 /**
@@ -162,21 +168,15 @@ export class EventLoopExecutor extends Executor {
    * assert.equal(await executor.submit(async () => "ok"), "ok");
    * assert.throws(() => new EventLoopExecutor({ max_workers: 8 } as never), {
    *   name: "TypeError",
-   *   message: 'unknown option "max_workers"; known options: maxWorkers',
+   *   message: 'EventLoopExecutor: unknown option "max_workers" (did you mean maxWorkers?); ' +
+   *     "known options: maxWorkers",
    * });
    * ```
    */
   constructor(options?: number | EventLoopExecutorOptions) {
     super();
     const opts = typeof options === "number" ? { maxWorkers: options } : options ?? {};
-    if (typeof opts !== "object" || opts === null) {
-      throw new TypeError("options must be a number (maxWorkers) or an options object");
-    }
-    for (const key of Object.keys(opts)) {
-      if (!KNOWN_OPTIONS.includes(key)) {
-        throw new TypeError(`unknown option "${key}"; known options: ${KNOWN_OPTIONS.join(", ")}`);
-      }
-    }
+    checkOptions(opts, KNOWN_OPTIONS, "EventLoopExecutor", "{ maxWorkers: 8 } or a number");
     const maxWorkers = opts.maxWorkers ?? DEFAULT_MAX_WORKERS;
     if (
       typeof maxWorkers !== "number" ||
@@ -321,9 +321,7 @@ export class EventLoopExecutor extends Executor {
    * ```
    */
   override shutdown(options: ShutdownOptions = {}): Promise<void> {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError("options must be an object such as { wait: true }");
-    }
+    checkShutdownOptions(options);
     if (!this.#shutdown) {
       this.#shutdown = true;
       this.#closed = new Promise((resolve) => this.#resolveClosed = resolve);

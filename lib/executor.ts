@@ -2,6 +2,7 @@
 // This module is runtime-neutral.
 
 import { type AnyFunction, type ChunkOutcome, MapIterator } from "./_map.ts";
+import { checkOptions } from "./_options.ts";
 import { kSubmitChunk } from "./_symbols.ts";
 import { checkTimeout } from "./_timer.ts";
 import type { Future } from "./future.ts";
@@ -261,8 +262,10 @@ export abstract class Executor implements AsyncDisposable {
   /**
    * Stops accepting work. The base class does nothing; pools release their workers.
    *
-   * @param _options `wait` (default true) and `cancelFutures` (default false).
+   * @param options `wait` (default true) and `cancelFutures` (default false).
    * @returns A promise that resolves when the executor has shut down.
+   * @throws {TypeError} At the call, if `options` is not an object (`shutdown(false)` is
+   * `shutdown({ wait: false })`) or has an unknown key (`cancel_futures`).
    *
    * @example Explicitly, or with `await using` (Python's `with`)
    * ```ts
@@ -280,7 +283,8 @@ export abstract class Executor implements AsyncDisposable {
    * } // shut down here, waiting for its work
    * ```
    */
-  shutdown(_options?: ShutdownOptions): Promise<void> {
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    checkShutdownOptions(options);
     return Promise.resolve();
   }
 
@@ -303,6 +307,8 @@ export abstract class Executor implements AsyncDisposable {
   }
 }
 
+const MAP_OPTIONS = ["timeout", "chunksize", "buffersize", "signal"];
+
 // Validates the arguments of map()/starmap() at the call, then starts submitting.
 function startMap(
   executor: Executor,
@@ -318,9 +324,7 @@ function startMap(
   if (!sync && typeof source?.[Symbol.asyncIterator] !== "function") {
     throw new TypeError(`${name} expects an iterable or async iterable`);
   }
-  if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError("options must be an object");
-  }
+  checkOptions(options, MAP_OPTIONS, name, "{ chunksize: 100 }");
   const { timeout, chunksize = 1, buffersize, signal } = options ?? {};
   checkTimeout(timeout);
   if (typeof chunksize !== "number" || !Number.isInteger(chunksize)) {
@@ -345,6 +349,25 @@ function startMap(
     buffersize,
     signal,
   });
+}
+
+/**
+ * Internal: checks the options of `shutdown()`, for the executors that override it.
+ *
+ * @param options The options passed to `shutdown()`.
+ * @throws {TypeError} If `options` is not an object, has an unknown key, or a non-boolean value.
+ */
+export function checkShutdownOptions(options: unknown): asserts options is ShutdownOptions {
+  checkOptions(options, ["wait", "cancelFutures"], "shutdown()", "{ wait: false }");
+  const { wait, cancelFutures } = (options ?? {}) as Record<string, unknown>;
+  if (wait !== undefined && typeof wait !== "boolean") {
+    throw new TypeError(`shutdown(): wait must be a boolean, got ${String(wait)}`);
+  }
+  if (cancelFutures !== undefined && typeof cancelFutures !== "boolean") {
+    throw new TypeError(
+      `shutdown(): cancelFutures must be a boolean, got ${String(cancelFutures)}`,
+    );
+  }
 }
 
 /**
@@ -397,6 +420,11 @@ export interface SubmitOptions {
  * Options both pools take, as in Python's executors: `max_workers`, `initializer`, `initargs`,
  * plus `modules` for functions sent by reference.
  *
+ * `initargs` is type-checked against the parameters of `initializer`: a mismatch is a compile
+ * error. An `initargs` array declared apart from the options needs a tuple type (`as const`).
+ *
+ * @typeParam A The parameter types of `initializer`, inferred from it and from `initargs`.
+ *
  * @example An initializer and a module of task functions
  * ```ts
  * import { ThreadPoolExecutor } from "@concurrent/futures";
@@ -418,7 +446,8 @@ export interface SubmitOptions {
  * assert.equal(await pool.submit(() => (globalThis as { poolName?: string }).poolName), "billing");
  * ```
  */
-export interface ExecutorOptions {
+// deno-lint-ignore no-explicit-any
+export interface ExecutorOptions<A extends any[] = any[]> {
   /**
    * The most workers that run at once. Workers start lazily, one per submitted task while none
    * is idle, and idle ones are reused.
@@ -430,10 +459,9 @@ export interface ExecutorOptions {
    * a task function: self-contained source, or an export of a module in `modules`. If it throws,
    * the pool is broken.
    */
-  // deno-lint-ignore no-explicit-any
-  initializer?: (...args: any[]) => unknown;
-  /** Arguments for `initializer`. @default {[]} */
-  initargs?: unknown[];
+  initializer?: (...args: A) => unknown;
+  /** Arguments for `initializer`, checked against its parameters. @default {[]} */
+  initargs?: Readonly<A>;
   /**
    * Modules whose exported functions may be submitted by reference: the worker imports the module
    * and calls the export, so such a function may use anything its module imports. Paths are

@@ -2,6 +2,7 @@
 // This module is runtime-neutral.
 
 import { deferred } from "./_deferred.ts";
+import { checkOptions } from "./_options.ts";
 import { kOnDone, kOnSettle, kStartGate } from "./_symbols.ts";
 import { checkTimeout, deadlineOf, onDeadline } from "./_timer.ts";
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
@@ -70,7 +71,7 @@ export class Future<T> implements PromiseLike<T> {
   #hasException = false;
   // Typed with `never` so that Future<T> stays covariant in T (Future<never> is a Future<number>).
   // Created on first use: most futures get one awaiter and no callback.
-  #callbacks: ((future: never) => void)[] | undefined;
+  #callbacks: ((future: never) => unknown)[] | undefined;
   #listeners: Set<(future: never) => void> | undefined;
   // The executor's own listener (see kOnSettle): one per future, so it needs no Set.
   #settleHook: ((future: never) => void) | undefined;
@@ -129,6 +130,9 @@ export class Future<T> implements PromiseLike<T> {
   /**
    * Whether the call is running (and can no longer be cancelled).
    *
+   * Like {@linkcode Future.done}, the answer only changes between turns of the event loop: a
+   * synchronous polling loop never sees it change.
+   *
    * @returns True in state RUNNING.
    */
   running(): boolean {
@@ -138,7 +142,23 @@ export class Future<T> implements PromiseLike<T> {
   /**
    * Whether the future is done: cancelled or finished.
    *
+   * A future settles from the event loop (a worker's message, a timer), so a synchronous loop such
+   * as Python's `while not f.done(): pass` never sees the answer change and never ends; await the
+   * future, {@linkcode wait} or {@linkcode asCompleted} instead.
+   *
    * @returns True in state CANCELLED or FINISHED.
+   *
+   * @example Done only after the event loop has run
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(1);
+   * const future = pool.submit(() => 42);
+   * assert.equal(future.done(), false); // and it stays false until this code awaits
+   * await future;
+   * assert.equal(future.done(), true);
+   * ```
    */
   done(): boolean {
     return this.#state === "CANCELLED" || this.#state === "FINISHED";
@@ -150,7 +170,10 @@ export class Future<T> implements PromiseLike<T> {
    * @param options `timeout` in milliseconds; `undefined` waits forever, `<= 0` only checks.
    * @returns The result.
    * @throws {CancelledError} If the future was cancelled (even with a timeout).
-   * @throws {TimeoutError} If the future is not done in time.
+   * @throws {TimeoutError} If the future is not done in time; the message says how long it waited,
+   * in ms (`"the future was not done after 2 ms"`).
+   * @throws {TypeError} If `options` is not an object or has an unknown key (`timeout_ms`), or
+   * `timeout` is not a number.
    * @throws {unknown} The exception of the call: the same value every time.
    *
    * @example Waiting with a timeout, in milliseconds
@@ -169,7 +192,7 @@ export class Future<T> implements PromiseLike<T> {
     if (options === undefined) {
       return this.done() ? settled(() => this.#readResult()) : this.#pending();
     }
-    return this.#waitDone(options).then(() => this.#readResult());
+    return this.#waitDone(options, "result").then(() => this.#readResult());
   }
 
   /**
@@ -178,7 +201,10 @@ export class Future<T> implements PromiseLike<T> {
    * @param options `timeout` in milliseconds; `undefined` waits forever, `<= 0` only checks.
    * @returns The exception, or `undefined` if the call succeeded.
    * @throws {CancelledError} If the future was cancelled (even with a timeout).
-   * @throws {TimeoutError} If the future is not done in time.
+   * @throws {TimeoutError} If the future is not done in time; the message says how long it waited,
+   * in ms (`"the future was not done after 2 ms"`).
+   * @throws {TypeError} If `options` is not an object or has an unknown key (`timeout_ms`), or
+   * `timeout` is not a number.
    *
    * @example Inspecting a task's error without a try block
    * ```ts
@@ -202,12 +228,75 @@ export class Future<T> implements PromiseLike<T> {
         ? settled(() => this.#readException())
         : this.#pending().then(() => undefined, () => this.#readException());
     }
-    return this.#waitDone(options).then(() => this.#readException());
+    return this.#waitDone(options, "exception").then(() => this.#readException());
   }
+
+  /**
+   * The result of a future that is done, read synchronously: asyncio's `Future.result()`, and what
+   * Python's `f.result()` is inside a done callback.
+   *
+   * @returns The result.
+   * @throws {InvalidStateError} If the future is not done yet.
+   * @throws {CancelledError} If the future was cancelled.
+   * @throws {unknown} The exception of the call: the same value every time.
+   *
+   * @example Reading the outcome in a done callback
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(1);
+   * const lengths: number[] = [];
+   * const future = pool.submit((text: string) => text.length, "hello");
+   * future.addDoneCallback((f) => lengths.push(f.resultNow())); // runs once it is done
+   * await future;
+   * assert.deepEqual(lengths, [5]);
+   * ```
+   */
+  resultNow(): T {
+    this.#checkDone("resultNow");
+    return this.#readResult();
+  }
+
+  /**
+   * The exception of a future that is done, read synchronously (asyncio's `Future.exception()`).
+   *
+   * @returns The exception, or `undefined` if the call succeeded.
+   * @throws {InvalidStateError} If the future is not done yet.
+   * @throws {CancelledError} If the future was cancelled.
+   *
+   * @example Telling success from failure in a done callback
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(1);
+   * const report: string[] = [];
+   * const onDone = (f: { exceptionNow(): unknown; resultNow(): unknown }) => {
+   *   const error = f.exceptionNow();
+   *   report.push(error === undefined ? `ok: ${f.resultNow()}` : `failed: ${error}`);
+   * };
+   * const good = pool.submit(() => 1);
+   * const bad = pool.submit(() => {
+   *   throw new Error("boom");
+   * });
+   * good.addDoneCallback(onDone);
+   * bad.addDoneCallback(onDone);
+   * await Promise.allSettled([good.result(), bad.result()]);
+   * assert.deepEqual(report.sort(), ["failed: Error: boom", "ok: 1"]);
+   * ```
+   */
+  exceptionNow(): unknown {
+    this.#checkDone("exceptionNow");
+    return this.#readException();
+  }
+
   /**
    * Calls `fn(future)` when the future is cancelled or finishes, or at once if it is done.
-   * Callbacks run synchronously, in the order added; one that throws is reported on
-   * `console.error` and does not stop the others.
+   * Callbacks run synchronously, in the order added; one that throws, or returns a promise that
+   * rejects, is reported on `console.error` and does not stop the others (never an unhandled
+   * rejection). Inside, {@linkcode Future.resultNow} reads the outcome synchronously, as Python's
+   * `f.result()` does.
    *
    * @param fn The callback.
    *
@@ -224,7 +313,7 @@ export class Future<T> implements PromiseLike<T> {
    * assert.deepEqual(seen, ["first: FINISHED", "late: FINISHED"]);
    * ```
    */
-  addDoneCallback(fn: (future: Future<T>) => void): void {
+  addDoneCallback(fn: (future: Future<T>) => unknown): void {
     if (typeof fn !== "function") throw new TypeError("fn must be a function");
     if (this.done()) this.#call(fn);
     else (this.#callbacks ??= []).push(fn);
@@ -242,6 +331,50 @@ export class Future<T> implements PromiseLike<T> {
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return this.result().then(onfulfilled, onrejected);
+  }
+
+  /**
+   * `future.result().catch(onrejected)`, so that a future can be used like a promise.
+   *
+   * @typeParam R The callback's return type.
+   * @param onrejected Called with the exception, or a `CancelledError`.
+   * @returns A promise for the result, or for the callback's return value.
+   *
+   * @example Handling a failure in a chain
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(1);
+   * const value = await pool.submit(() => JSON.parse("{oops")).catch(() => "fallback");
+   * assert.equal(value, "fallback");
+   * ```
+   */
+  catch<R = never>(
+    onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null,
+  ): Promise<T | R> {
+    return this.result().catch(onrejected);
+  }
+
+  /**
+   * `future.result().finally(onfinally)`: runs `onfinally` once the future is done, either way.
+   *
+   * @param onfinally Called with no argument when the future is done.
+   * @returns A promise that settles like the future (or rejects with what `onfinally` throws).
+   *
+   * @example Cleaning up after a task
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(1);
+   * let busy = true;
+   * assert.equal(await pool.submit(() => 7).finally(() => (busy = false)), 7);
+   * assert.equal(busy, false);
+   * ```
+   */
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    return this.result().finally(onfinally);
   }
 
   /**
@@ -350,6 +483,14 @@ export class Future<T> implements PromiseLike<T> {
     else this[kOnDone](listener);
   }
 
+  #checkDone(method: string): void {
+    if (!this.done()) {
+      throw new InvalidStateError(
+        `${method}() needs a future that is done, this one is ${this.state}; await it instead`,
+      );
+    }
+  }
+
   #checkNotDone(): void {
     if (this.done()) throw new InvalidStateError(`${this.#state}: ${this}`);
   }
@@ -373,19 +514,23 @@ export class Future<T> implements PromiseLike<T> {
     });
   }
 
-  async #waitDone(options: { timeout?: number | undefined } | undefined): Promise<void> {
-    if (options !== undefined && (typeof options !== "object" || options === null)) {
-      throw new TypeError("options must be an object such as { timeout: 1000 }");
-    }
+  async #waitDone(
+    options: { timeout?: number | undefined } | undefined,
+    method: "result" | "exception",
+  ): Promise<void> {
+    checkOptions(options, ["timeout"], `${method}()`, "{ timeout: 1000 }");
     const timeout = options?.timeout;
     checkTimeout(timeout);
     if (!this.done()) {
-      if (timeout !== undefined && timeout <= 0) throw new TimeoutError();
+      // In ms, so that a timeout written in seconds (Python's `result(timeout=2)`) shows.
+      const notDone = () =>
+        new TimeoutError(`the future was not done after ${Math.max(timeout ?? 0, 0)} ms`);
+      if (timeout !== undefined && timeout <= 0) throw notDone();
       const { promise, resolve, reject } = deferred<void>();
       const remove = this[kOnDone](() => resolve());
       const clear = onDeadline(deadlineOf(timeout), () => {
         remove();
-        reject(new TimeoutError());
+        reject(notDone());
       });
       try {
         await promise;
@@ -420,9 +565,15 @@ export class Future<T> implements PromiseLike<T> {
     if (callbacks !== undefined) { for (const fn of callbacks) this.#call(fn); }
   }
 
-  #call(fn: (future: never) => void): void {
+  #call(fn: (future: never) => unknown): void {
     try {
-      fn(this as never);
+      const returned = fn(this as never);
+      // An async callback: its rejection is reported like a throw, never an unhandled rejection.
+      if (typeof (returned as PromiseLike<unknown> | null)?.then === "function") {
+        Promise.resolve(returned).catch((error) => {
+          console.error("exception calling callback for", this, error);
+        });
+      }
     } catch (error) {
       console.error("exception calling callback for", this, error);
     }

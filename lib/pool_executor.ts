@@ -6,7 +6,12 @@ import type { ChunkOutcome } from "./_map.ts";
 import { PoolCore, type PoolPolicy } from "./_pool_core.ts";
 import { checkFunction, checkSubmitOptions } from "./_pool_options.ts";
 import { kRoom, kSubmitChunk } from "./_symbols.ts";
-import { Executor, type ShutdownOptions, type SubmitOptions } from "./executor.ts";
+import {
+  checkShutdownOptions,
+  Executor,
+  type ShutdownOptions,
+  type SubmitOptions,
+} from "./executor.ts";
 import type { ExecutorEvents, ExecutorStats } from "./executor_stats.ts";
 import type { Future } from "./future.ts";
 
@@ -30,11 +35,32 @@ import type { Future } from "./future.ts";
  */
 export abstract class PoolExecutor extends Executor {
   #core: PoolCore;
+  #maxWorkers: number;
 
   /** @ignore */
   constructor(policy: PoolPolicy) {
     super();
     this.#core = new PoolCore(policy);
+    this.#maxWorkers = policy.maxWorkers;
+  }
+
+  /**
+   * The most workers this pool runs at once: the `maxWorkers` option, or its default (Python's
+   * `executor._max_workers`). Read-only.
+   *
+   * @example Sizing work to the pool
+   * ```ts
+   * import { ThreadPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new ThreadPoolExecutor(3);
+   * assert.equal(pool.maxWorkers, 3);
+   * await using defaultPool = new ThreadPoolExecutor();
+   * assert.ok(defaultPool.maxWorkers >= 1); // os.availableParallelism()
+   * ```
+   */
+  get maxWorkers(): number {
+    return this.#maxWorkers;
   }
 
   /**
@@ -143,6 +169,8 @@ export abstract class PoolExecutor extends Executor {
    *
    * @param options Python's `wait` and `cancel_futures`.
    * @returns A promise that resolves when the pool has shut down (at once without `wait`).
+   * @throws {TypeError} At the call, if `options` is not an object or has an unknown key: Python's
+   * `cancel_futures` is refused with a hint to `cancelFutures`.
    *
    * @example Dropping the work that has not started
    * ```ts
@@ -159,6 +187,7 @@ export abstract class PoolExecutor extends Executor {
    * ```
    */
   override shutdown(options: ShutdownOptions = {}): Promise<void> {
+    checkShutdownOptions(options);
     return this.#core.shutdown(options.wait ?? true, options.cancelFutures ?? false);
   }
 

@@ -13,6 +13,8 @@ import { processWorkerEntry } from "./runtime/worker_entry.ts";
  * Options for {@linkcode ProcessPoolExecutor}: those of every pool, Python's
  * `max_tasks_per_child`, and flags for the child runtime.
  *
+ * @typeParam A The parameter types of `initializer` (see {@linkcode ExecutorOptions}).
+ *
  * @example A fresh child for every task
  * ```ts
  * import { ProcessPoolExecutor } from "@concurrent/futures";
@@ -25,7 +27,8 @@ import { processWorkerEntry } from "./runtime/worker_entry.ts";
  * assert.notEqual(first, second);
  * ```
  */
-export interface ProcessPoolOptions extends ExecutorOptions {
+// deno-lint-ignore no-explicit-any
+export interface ProcessPoolOptions<A extends any[] = any[]> extends ExecutorOptions<A> {
   /** Replace a child after it has run this many tasks (a chunk counts as one). */
   maxTasksPerChild?: number;
   /**
@@ -44,6 +47,8 @@ export interface ProcessPoolOptions extends ExecutorOptions {
  * this process dies, however it dies. On Deno, children get only the permissions this process
  * was granted globally.
  *
+ * @typeParam A The parameter types of the `initializer` option; `initargs` must match them.
+ *
  * @example Run a CPU-bound function in another process
  * ```ts
  * import { ProcessPoolExecutor } from "@concurrent/futures";
@@ -55,7 +60,8 @@ export interface ProcessPoolOptions extends ExecutorOptions {
  * assert.deepEqual(squares, [1, 4, 9]);
  * ```
  */
-export class ProcessPoolExecutor extends PoolExecutor {
+// deno-lint-ignore no-explicit-any
+export class ProcessPoolExecutor<A extends any[] = any[]> extends PoolExecutor {
   /**
    * Create a pool; no worker starts until the first task is submitted, unless `minWorkers`
    * asks for warm ones.
@@ -66,8 +72,12 @@ export class ProcessPoolExecutor extends PoolExecutor {
    * `maxQueue` is out of range.
    * @throws {SerializationError} If `initializer` or `initargs` cannot be sent to a child.
    */
-  constructor(options?: number | ProcessPoolOptions) {
-    const { common, options: opts } = commonOptions(options, ["maxTasksPerChild", "runtimeArgs"]);
+  constructor(options?: number | ProcessPoolOptions<A>) {
+    const { common, options: opts } = commonOptions(
+      options,
+      ["maxTasksPerChild", "runtimeArgs"],
+      "ProcessPoolExecutor",
+    );
     const { maxTasksPerChild, runtimeArgs = [] } = opts;
     if (maxTasksPerChild !== undefined) {
       if (typeof maxTasksPerChild !== "number" || !Number.isInteger(maxTasksPerChild)) {

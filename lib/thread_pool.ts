@@ -12,6 +12,8 @@ import { threadWorkerEntry } from "./runtime/worker_entry.ts";
 /**
  * Options for {@linkcode ThreadPoolExecutor}: those of every pool, and the threads' name prefix.
  *
+ * @typeParam A The parameter types of `initializer` (see {@linkcode ExecutorOptions}).
+ *
  * @example Python's `ThreadPoolExecutor(max_workers=4, thread_name_prefix="resize")`
  * ```ts
  * import { ThreadPoolExecutor } from "@concurrent/futures";
@@ -21,7 +23,8 @@ import { threadWorkerEntry } from "./runtime/worker_entry.ts";
  * assert.equal(await pool.submit((w: number, h: number) => w * h, 640, 480), 307200);
  * ```
  */
-export interface ThreadPoolOptions extends ExecutorOptions {
+// deno-lint-ignore no-explicit-any
+export interface ThreadPoolOptions<A extends any[] = any[]> extends ExecutorOptions<A> {
   /**
    * Prefix of the worker threads' names, as Python's `thread_name_prefix`.
    * @default {"ThreadPoolExecutor-N"}
@@ -41,6 +44,8 @@ let poolCount = 0;
  * Anything that cannot cross fails the task's future with a {@linkcode SerializationError} that
  * names it.
  *
+ * @typeParam A The parameter types of the `initializer` option; `initargs` must match them.
+ *
  * @example Submit a task and await its result
  * ```ts
  * import { ThreadPoolExecutor } from "@concurrent/futures";
@@ -51,7 +56,8 @@ let poolCount = 0;
  * assert.equal(await future, 5);
  * ```
  */
-export class ThreadPoolExecutor extends PoolExecutor {
+// deno-lint-ignore no-explicit-any
+export class ThreadPoolExecutor<A extends any[] = any[]> extends PoolExecutor {
   /**
    * Create a pool; no worker starts until the first task is submitted, unless `minWorkers`
    * asks for warm ones.
@@ -62,8 +68,8 @@ export class ThreadPoolExecutor extends PoolExecutor {
    * `maxQueue` is out of range.
    * @throws {SerializationError} If `initializer` or `initargs` cannot be sent to a worker.
    */
-  constructor(options?: number | ThreadPoolOptions) {
-    const { common, options: opts } = commonOptions(options, ["name"]);
+  constructor(options?: number | ThreadPoolOptions<A>) {
+    const { common, options: opts } = commonOptions(options, ["name"], "ThreadPoolExecutor");
     if (opts.name !== undefined && typeof opts.name !== "string") {
       throw new TypeError("name must be a string");
     }

@@ -2,6 +2,7 @@
 // This module is runtime-neutral.
 
 import { deferred } from "./_deferred.ts";
+import { checkOptions } from "./_options.ts";
 import { kOnDone } from "./_symbols.ts";
 import { checkTimeout, deadlineOf, onDeadline } from "./_timer.ts";
 import { Future, hasException } from "./future.ts";
@@ -121,7 +122,9 @@ export interface DoneAndNotDone<T> {
  * @param options `timeout`: milliseconds to wait; `undefined` (the default) waits forever, `0` or
  * less only checks. `returnWhen`: the condition to wait for, `ALL_COMPLETED` by default.
  * @returns The done and not-done futures.
- * @throws {TypeError} If an element is not a `Future`, or `timeout` is not a number.
+ * @throws {TypeError} If `futures` is not an iterable of futures (a `Map` of futures: pass
+ * `map.keys()` or `map.values()`), `options` has an unknown key (`return_when`), or `timeout` is not
+ * a number.
  * @throws {RangeError} If `returnWhen` is unknown and some future is not done.
  *
  * @example Waiting for the first of two futures
@@ -142,6 +145,7 @@ export async function wait<T>(
   options?: { timeout?: number | undefined; returnWhen?: ReturnWhen | undefined },
 ): Promise<DoneAndNotDone<T>> {
   const all = uniqueFutures(futures, "wait");
+  checkOptions(options, ["timeout", "returnWhen"], "wait()", "{ returnWhen: FIRST_COMPLETED }");
   const { timeout, returnWhen = ALL_COMPLETED } = options ?? {};
   checkTimeout(timeout);
   const done = new Set<Future<T>>();
@@ -190,22 +194,41 @@ export async function wait<T>(
  * @throws {TypeError} If `futures` is not iterable or holds something that is not a `Future`.
  */
 export function uniqueFutures<T>(futures: Iterable<Future<T>>, caller: string): Set<Future<T>> {
+  // Python's `{executor.submit(f, x): x for x in xs}` ports to a Map (or an object) of futures.
+  if (futures instanceof Map) {
+    throw new TypeError(
+      `${caller}() expects an iterable of futures, got a Map: pass map.keys() if the futures are ` +
+        `its keys, or map.values() if they are its values`,
+    );
+  }
   if (
     futures == null ||
     typeof (futures as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function"
   ) {
-    throw new TypeError(`${caller}() expects an iterable of futures`);
+    const hint = typeof futures === "object" && futures !== null
+      ? ": pass Object.values(obj) for an object of futures"
+      : "";
+    throw new TypeError(`${caller}() expects an iterable of futures${hint}`);
   }
   const unique = new Set<Future<T>>();
   let index = 0;
   for (const future of futures) {
     if (!(future instanceof Future)) {
       throw new TypeError(
-        `${caller}() expects futures: the element at index ${index} is not a Future`,
+        `${caller}() expects futures: the element at index ${index} is not a Future` +
+          entryHint(future),
       );
     }
     unique.add(future);
     index++;
   }
   return unique;
+}
+
+// A [key, value] entry, as from map.entries() or Object.entries(): say which half to pass.
+function entryHint(element: unknown): string {
+  if (!Array.isArray(element) || element.length !== 2) return "";
+  if (element[0] instanceof Future) return " (it is a [key, value] entry: pass map.keys())";
+  if (element[1] instanceof Future) return " (it is a [key, value] entry: pass map.values())";
+  return "";
 }

@@ -549,8 +549,94 @@ export function executorContract(kind: PoolKind): void {
       });
       assert.throws(() => make({ max_workers: 2 } as never), {
         name: "TypeError",
-        message: /max_workers/,
+        message: new RegExp(
+          `^${name}: unknown option "max_workers" \\(did you mean maxWorkers\\?\\); ` +
+            "known options: maxWorkers, initializer, initargs, modules, ",
+        ),
       });
+      assert.throws(() => make({ initArgs: [] } as never), /did you mean initargs\?/);
+      const python = kind === "thread" ? "thread_name_prefix" : "max_tasks_per_child";
+      const ours = kind === "thread" ? "name" : "maxTasksPerChild";
+      assert.throws(() => make({ [python]: 1 } as never), new RegExp(`did you mean ${ours}\\?`));
+    });
+
+    test(`${name}: an array is refused as options`, () => {
+      assert.throws(() => make([] as never), {
+        name: "TypeError",
+        message: `${name}: options must be an object such as { maxWorkers: 4 } or a number, ` +
+          "got an array",
+      });
+      assert.throws(() => make([4] as never), TypeError);
+      assert.throws(() => make("4" as never), TypeError);
+    });
+
+    test(`${name}.maxWorkers is the pool's worker count, read-only`, async () => {
+      await using pool = make(3);
+      assert.equal(pool.maxWorkers, 3);
+      assert.throws(() => {
+        (pool as { maxWorkers: number }).maxWorkers = 5;
+      }, TypeError);
+      assert.equal(pool.maxWorkers, 3);
+      await using byOption = make({ maxWorkers: 2 });
+      assert.equal(byOption.maxWorkers, 2);
+      await using byDefault = make();
+      assert.ok(Number.isInteger(byDefault.maxWorkers) && byDefault.maxWorkers >= 1);
+    });
+
+    test(`${name}: initargs are type-checked against the initializer's parameters`, async () => {
+      const init = (label: string, count: number): void => {
+        (globalThis as { initLabel?: string }).initLabel = label.repeat(count);
+      };
+      await using pool = make({ maxWorkers: 1, initializer: init, initargs: ["ab", 2] });
+      const read = () => (globalThis as { initLabel?: string }).initLabel;
+      assert.equal(await pool.submit(read), "abab");
+      const args = ["x", 1] as const; // declared apart from the options: a tuple type
+      await using separate = new Pool({ maxWorkers: 1, initializer: init, initargs: args });
+      assert.equal(separate.maxWorkers, 1);
+      // Mismatches are compile errors (deno check and tsc verify each directive is needed); the
+      // pools are never used, so they start no worker.
+      // @ts-expect-error the second argument must be a number
+      await using wrongType = new Pool({ initializer: init, initargs: ["x", "1"] });
+      // @ts-expect-error an argument is missing
+      await using tooFew = new Pool({ initializer: init, initargs: ["x"] });
+      // @ts-expect-error the arguments are swapped
+      await using swapped = new Pool({ initializer: init, initargs: [1, "x"] });
+      assert.equal(wrongType.maxWorkers + tooFew.maxWorkers + swapped.maxWorkers > 0, true);
+    });
+
+    test(`${name}.shutdown() and submitWith() refuse unknown options, suggesting the name`, async () => {
+      await using pool = make(1);
+      assert.throws(() => pool.submitWith(() => 1, [], { abortSignal: undefined } as never), {
+        name: "TypeError",
+        message: 'submitWith(): unknown option "abortSignal" (did you mean signal?); ' +
+          "known options: signal, transfer",
+      });
+      assert.throws(() => pool.submitWith(() => 1, [], [] as never), /options must be an object/);
+      const queued = [pool.submit(() => 1), pool.submit(() => 2)];
+      // Python's `shutdown(cancel_futures=True)`: once silently ignored.
+      assert.throws(() => pool.shutdown({ cancel_futures: true } as never), {
+        name: "TypeError",
+        message: 'shutdown(): unknown option "cancel_futures" (did you mean cancelFutures?); ' +
+          "known options: wait, cancelFutures",
+      });
+      assert.throws(() => pool.shutdown(false as never), /such as \{ wait: false \}/);
+      assert.deepEqual(await Promise.all(queued), [1, 2], "the pool was not shut down");
+    });
+
+    test(`${name}: a future is a promise with catch() and finally(); callbacks read it synchronously`, async () => {
+      await using pool = make(1);
+      const fallback = await pool.submit(() => JSON.parse("{oops")).catch((e) => (e as Error).name);
+      assert.equal(fallback, "SyntaxError");
+      let cleaned = false;
+      assert.equal(await pool.submit(() => 6).finally(() => (cleaned = true)), 6);
+      assert.equal(cleaned, true);
+      const seen: unknown[] = [];
+      const future = pool.submit((x: number) => x * 7, 6);
+      future.addDoneCallback((f) => seen.push(f.resultNow()));
+      assert.throws(() => future.resultNow(), InvalidStateError); // not done while this code runs
+      assert.equal(future.done(), false); // nor will it be until this code awaits
+      await future;
+      assert.deepEqual(seen, [42]);
     });
 
     test(`${name}.submit() throws TypeError for a non-function`, async () => {

@@ -105,6 +105,38 @@ describe("asCompleted()", () => {
     assert.throws(() => asCompleted([], { timeout: "1" as unknown as number }), TypeError);
   });
 
+  test("asCompleted() refuses an unknown option, suggesting its name", () => {
+    assert.throws(() => asCompleted([finished(1)], { timeout_ms: 5 } as never), {
+      name: "TypeError",
+      message:
+        'asCompleted(): unknown option "timeout_ms" (did you mean timeout?); known options: timeout',
+    });
+    assert.throws(() => asCompleted([], 5 as never), /options must be an object/);
+  });
+
+  test("asCompleted() of a Map of futures suggests .keys() or .values()", async () => {
+    // Python's `{executor.submit(load, url): url for url in urls}` ported to a Map.
+    const byFuture = new Map([[finished(1), "a"], [finished(2), "b"]]);
+    assert.throws(() => asCompleted(byFuture as never), {
+      name: "TypeError",
+      message: "asCompleted() expects an iterable of futures, got a Map: pass map.keys() if the " +
+        "futures are its keys, or map.values() if they are its values",
+    });
+    assert.throws(() => asCompleted(byFuture.entries() as never), {
+      message: "asCompleted() expects futures: the element at index 0 is not a Future " +
+        "(it is a [key, value] entry: pass map.keys())",
+    });
+    const byName = new Map([["a", finished(1)]]);
+    assert.throws(() => asCompleted(byName.entries() as never), /pass map\.values\(\)\)$/);
+    assert.throws(
+      () => asCompleted({ a: finished(1) } as never),
+      /pass Object\.values\(obj\) for an object of futures/,
+    );
+    const order: number[] = [];
+    for await (const future of asCompleted(byFuture.keys())) order.push(await future);
+    assert.deepEqual(order.sort(), [1, 2]);
+  });
+
   test("asCompleted() serves concurrent next() calls in order", async () => {
     const a = new Future<number>();
     const b = new Future<number>();
@@ -134,7 +166,7 @@ describe("asCompleted() timeouts", () => {
       assert.deepEqual(await iterator.next(), { value: a, done: false });
       await assert.rejects(iterator.next(), (e) => {
         assert.ok(e instanceof TimeoutError);
-        assert.equal(e.message, "2 (of 3) futures unfinished");
+        assert.equal(e.message, `2 (of 3) futures unfinished after ${Math.max(timeout, 0)} ms`);
         return true;
       });
       assert.deepEqual(await iterator.next(), { value: undefined, done: true });
@@ -157,7 +189,7 @@ describe("asCompleted() timeouts", () => {
     assert.equal((await iterator.next()).value, a);
     await assert.rejects(iterator.next(), {
       name: "TimeoutError",
-      message: "1 (of 2) futures unfinished",
+      message: "1 (of 2) futures unfinished after 20 ms",
     });
     assert.deepEqual(counts.map((c) => c.live), [0, 0]);
     assert.equal(timers.active, 0);
@@ -182,7 +214,7 @@ describe("asCompleted() timeouts", () => {
     b.setResult(2); // after the deadline, but before anyone looked: still yielded
     assert.equal((await iterator.next()).value, a);
     assert.equal((await iterator.next()).value, b);
-    await assert.rejects(iterator.next(), { message: "1 (of 3) futures unfinished" });
+    await assert.rejects(iterator.next(), { message: "1 (of 3) futures unfinished after 5 ms" });
   });
 
   test("asCompleted() with a timeout that does not expire runs a timer only while waiting", async () => {

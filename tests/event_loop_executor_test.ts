@@ -197,7 +197,8 @@ describe("EventLoopExecutor contract", () => {
     assert.throws(() => make({ maxWorkers: "2" }), { name: "TypeError", message: /maxWorkers/ });
     assert.throws(() => make({ max_workers: 2 }), {
       name: "TypeError",
-      message: 'unknown option "max_workers"; known options: maxWorkers',
+      message:
+        'EventLoopExecutor: unknown option "max_workers" (did you mean maxWorkers?); known options: maxWorkers',
     });
     assert.throws(() => make({ initializer: () => {} }), { message: /"initializer"/ });
     assert.throws(() => make("4"), { name: "TypeError", message: /options must be/ });

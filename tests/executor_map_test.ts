@@ -527,6 +527,40 @@ describe("Executor.map() validation", () => {
       "options is not an object",
       (e) => e.map(double, [1], 5 as never),
       TypeError,
+      "map(): options must be an object such as { chunksize: 100 }, got 5 (number)",
+    ],
+    [
+      "options is an array",
+      (e) => e.map(double, [1], [] as never),
+      TypeError,
+      "map(): options must be an object such as { chunksize: 100 }, got an array",
+    ],
+    [
+      "an option is spelt chunkSize",
+      (e) => e.map(double, [1], { chunkSize: 100 } as never),
+      TypeError,
+      'map(): unknown option "chunkSize" (did you mean chunksize?); ' +
+      "known options: timeout, chunksize, buffersize, signal",
+    ],
+    [
+      "an option is spelt chunk_size",
+      (e) => e.starmap(double, [[1]], { chunk_size: 100 } as never),
+      TypeError,
+      'starmap(): unknown option "chunk_size" (did you mean chunksize?); ' +
+      "known options: timeout, chunksize, buffersize, signal",
+    ],
+    [
+      "an option is spelt buffer_size",
+      (e) => e.map(double, [1], { buffer_size: 2 } as never),
+      TypeError,
+      'map(): unknown option "buffer_size" (did you mean buffersize?); ' +
+      "known options: timeout, chunksize, buffersize, signal",
+    ],
+    [
+      "an option is unknown",
+      (e) => e.map(double, [1], { ordered: false } as never),
+      TypeError,
+      'map(): unknown option "ordered"; known options: timeout, chunksize, buffersize, signal',
     ],
     [
       "starmap fn is not a function",
@@ -600,6 +634,26 @@ describe("Executor base class", () => {
     }
     assert.deepEqual(executor.calls, [{ wait: true }]);
     assert.equal(await executor.shutdown(), undefined);
+  });
+
+  test("Executor.shutdown() refuses unknown options and a bare boolean at the call", () => {
+    const executor = new Recording();
+    assert.throws(() => executor.shutdown({ cancel_futures: true } as never), {
+      name: "TypeError",
+      message: 'shutdown(): unknown option "cancel_futures" (did you mean cancelFutures?); ' +
+        "known options: wait, cancelFutures",
+    });
+    // Python's positional `shutdown(False)`: once read as the default, wait: true.
+    assert.throws(() => executor.shutdown(false as never), {
+      name: "TypeError",
+      message: "shutdown(): options must be an object such as { wait: false }, got false (boolean)",
+    });
+    assert.throws(() => executor.shutdown({ wait: "no" } as never), {
+      message: "shutdown(): wait must be a boolean, got no",
+    });
+    assert.throws(() => executor.shutdown({ cancelFutures: 1 } as never), {
+      message: "shutdown(): cancelFutures must be a boolean, got 1",
+    });
   });
 
   test("Executor.map() works with futures that are done at submission", async () => {

@@ -181,7 +181,11 @@ describe("Future.result() and Future.exception() timeouts", () => {
         const future = new Future<number>();
         const promise = future[method]({ timeout });
         assert.equal(timers.active, 0);
-        await assert.rejects(promise, (e) => e instanceof TimeoutError && e.message === "");
+        await assert.rejects(promise, (e) => {
+          assert.ok(e instanceof TimeoutError);
+          assert.equal(e.message, "the future was not done after 0 ms");
+          return true;
+        });
         assert.equal(future.state, "PENDING");
       });
     }
@@ -190,7 +194,10 @@ describe("Future.result() and Future.exception() timeouts", () => {
       using timers = trackTimers();
       const future = new Future<number>();
       const started = performance.now();
-      await assert.rejects(future[method]({ timeout: 20 }), TimeoutError);
+      await assert.rejects(future[method]({ timeout: 20 }), {
+        name: "TimeoutError",
+        message: "the future was not done after 20 ms", // says the unit: Python's is seconds
+      });
       assert.ok(performance.now() - started >= 19);
       assert.equal(timers.active, 0);
       future.setResult(1); // the expired wait left no listener behind that could misbehave
@@ -242,8 +249,26 @@ describe("Future.result() and Future.exception() timeouts", () => {
         name: "TypeError",
         message: "timeout must be a number or undefined",
       });
-      await assert.rejects(future[method](5 as unknown as { timeout: number }), TypeError);
+      await assert.rejects(future[method](5 as unknown as { timeout: number }), {
+        name: "TypeError",
+        message: `${method}(): options must be an object such as { timeout: 1000 }, got 5 (number)`,
+      });
       await assert.rejects(future[method](null as unknown as { timeout: number }), TypeError);
+      await assert.rejects(future[method]([] as unknown as { timeout: number }), TypeError);
+    });
+
+    test(`Future.${method}() refuses an unknown option, suggesting its name`, async () => {
+      const future = new Future<number>();
+      future.setResult(1); // even when done: a misspelt option is a bug either way
+      await assert.rejects(future[method]({ timeout_ms: 5 } as never), {
+        name: "TypeError",
+        message:
+          `${method}(): unknown option "timeout_ms" (did you mean timeout?); known options: timeout`,
+      });
+      await assert.rejects(future[method]({ timeOut: 5 } as never), /did you mean timeout\?/);
+      await assert.rejects(future[method]({ signal: undefined } as never), {
+        message: `${method}(): unknown option "signal"; known options: timeout`,
+      });
     });
   }
 });
@@ -370,8 +395,113 @@ describe("Future.addDoneCallback()", () => {
     assert.equal(errors.calls.length, 2);
   });
 
+  test("Future.addDoneCallback() reports an async callback's rejection, never unhandled", async () => {
+    using errors = captureConsoleError();
+    const future = new Future<number>();
+    const calls: string[] = [];
+    const rejected = new Error("async callback failed");
+    future.addDoneCallback(async () => {
+      await Promise.resolve();
+      throw rejected;
+    });
+    future.addDoneCallback(async (f) => {
+      calls.push(`ok ${f.resultNow()}`); // runs synchronously up to the first await
+      await Promise.resolve(); // a promise that fulfils is not reported
+    });
+    future.addDoneCallback(() => calls.push("sync"));
+    future.setResult(3);
+    assert.deepEqual(calls, ["ok 3", "sync"]);
+    await sleep(10); // Deno and Node fail the test file on an unhandled rejection
+    assert.equal(errors.calls.length, 1);
+    const [message, reported, error] = errors.calls[0]!;
+    assert.match(String(message), /exception calling callback for/);
+    assert.equal(reported, future);
+    assert.equal(error, rejected);
+
+    future.addDoneCallback(() => Promise.reject(rejected)); // already done: called at once
+    await sleep(10);
+    assert.equal(errors.calls.length, 2);
+  });
+
+  test("Future.addDoneCallback() callbacks read the outcome synchronously", () => {
+    const seen: unknown[] = [];
+    const onDone = (f: Future<number>): void => {
+      if (f.cancelled()) seen.push("cancelled");
+      else if (f.exceptionNow() !== undefined) seen.push(f.exceptionNow());
+      else seen.push(f.resultNow());
+    };
+    for (const kind of ["FINISHED", "FAILED", "CANCELLED"] as const) {
+      const future = new Future<number>();
+      future.addDoneCallback(onDone);
+      if (kind === "FINISHED") future.setResult(7);
+      if (kind === "FAILED") future.setException(BOOM);
+      if (kind === "CANCELLED") future.cancel();
+    }
+    assert.deepEqual(seen, [7, BOOM, "cancelled"]);
+  });
+
   test("Future.addDoneCallback() rejects a non-function", () => {
     assert.throws(() => new Future().addDoneCallback(42 as never), TypeError);
+  });
+});
+
+describe("Future.resultNow() and Future.exceptionNow()", () => {
+  for (const kind of KINDS) {
+    test(`Future.resultNow()/exceptionNow() in ${kind}`, () => {
+      const future = make(kind);
+      if (kind === "PENDING" || kind === "RUNNING") {
+        for (const method of ["resultNow", "exceptionNow"] as const) {
+          assert.throws(() => future[method](), {
+            name: "InvalidStateError",
+            message:
+              `${method}() needs a future that is done, this one is ${kind}; await it instead`,
+          });
+        }
+      } else if (kind === "CANCELLED") {
+        assert.throws(() => future.resultNow(), CancelledError);
+        assert.throws(() => future.exceptionNow(), CancelledError);
+      } else if (kind === "FINISHED") {
+        assert.equal(future.resultNow(), 42);
+        assert.equal(future.exceptionNow(), undefined);
+      } else {
+        assert.throws(() => future.resultNow(), (e) => e === BOOM);
+        assert.equal(future.exceptionNow(), BOOM);
+      }
+    });
+  }
+
+  test("Future.resultNow() tells a thrown undefined from success", () => {
+    const future = new Future<number>();
+    future.setException(undefined);
+    assert.throws(() => future.resultNow(), (e) => e === undefined);
+    assert.equal(future.exceptionNow(), undefined);
+  });
+});
+
+describe("Future as a promise", () => {
+  test("Future.catch() handles the exception and passes a result through", async () => {
+    const failed: string | number = await make("FAILED").catch((e) => (e as Error).message);
+    assert.equal(failed, "boom");
+    assert.equal(await make("FINISHED").catch(() => 0), 42);
+    assert.ok(await make("CANCELLED").catch((e) => e) instanceof CancelledError);
+    const pending = new Future<number>();
+    const caught = pending.catch(() => -1);
+    pending.setException(BOOM);
+    assert.equal(await caught, -1);
+    await assert.rejects(make("FAILED").catch(), (e) => e === BOOM); // no handler: passes it on
+  });
+
+  test("Future.finally() runs once done, either way, and settles like the future", async () => {
+    const calls: string[] = [];
+    const ok = new Future<number>();
+    const value = ok.finally(() => calls.push("ok"));
+    assert.equal(calls.length, 0);
+    ok.setResult(5);
+    const five: number = await value;
+    assert.equal(five, 5);
+    await assert.rejects(make("FAILED").finally(() => calls.push("failed")), (e) => e === BOOM);
+    await assert.rejects(make("CANCELLED").finally(() => calls.push("cancelled")), CancelledError);
+    assert.deepEqual(calls, ["ok", "failed", "cancelled"]);
   });
 });
 

@@ -231,6 +231,32 @@ describe("wait()", () => {
     await assert.rejects(wait(new Future() as unknown as Future<number>[]), TypeError);
   });
 
+  test("wait() refuses an unknown option, suggesting its name", async () => {
+    // Python's `wait(fs, return_when=FIRST_COMPLETED)`: once silently waited for all.
+    await assert.rejects(wait([new Future()], { return_when: FIRST_COMPLETED } as never), {
+      name: "TypeError",
+      message: 'wait(): unknown option "return_when" (did you mean returnWhen?); ' +
+        "known options: timeout, returnWhen",
+    });
+    await assert.rejects(wait([finished(1)], { timeoutMs: 5 } as never), /did you mean timeout\?/);
+    await assert.rejects(wait([finished(1)], "FIRST_COMPLETED" as never), {
+      name: "TypeError",
+      message: "wait(): options must be an object such as { returnWhen: FIRST_COMPLETED }, " +
+        'got "FIRST_COMPLETED"',
+    });
+  });
+
+  test("wait() of a Map of futures suggests .keys() or .values()", async () => {
+    const byFuture = new Map([[finished(1), "a"]]);
+    await assert.rejects(wait(byFuture as never), {
+      name: "TypeError",
+      message: "wait() expects an iterable of futures, got a Map: pass map.keys() if the " +
+        "futures are its keys, or map.values() if they are its values",
+    });
+    await assert.rejects(wait(byFuture.entries() as never), /pass map\.keys\(\)\)$/);
+    assert.equal((await wait(byFuture.keys())).done.size, 1);
+  });
+
   test("wait() rejects a bad timeout", async () => {
     await assert.rejects(wait([new Future()], { timeout: "1" as unknown as number }), TypeError);
     await assert.rejects(wait([new Future()], { timeout: NaN }), RangeError);

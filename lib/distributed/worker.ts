@@ -128,7 +128,7 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
       maxWorkers: concurrency,
       modules: [RUNNER],
       initializer: preload,
-      initargs: [registry.urls],
+      initargs: [registry.urls] as [string[]],
     };
     return threads
       ? new ThreadPoolExecutor(poolOptions)
