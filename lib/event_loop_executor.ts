@@ -11,19 +11,22 @@
 // running in #start/#settle/#abandon, completed/failed in #settle, cancelled where #pump skips a
 // done task.
 
+import { Events } from "./_events.ts";
 import type { ChunkOutcome } from "./_map.ts";
 import { checkOptions } from "./_options.ts";
 import { checkFunction, checkSubmitOptions, describe } from "./_pool_options.ts";
+import { PoolCounters } from "./_pool_stats.ts";
 import { Queue } from "./_queue.ts";
-import { kSubmitChunk } from "./_symbols.ts";
-import { InvalidStateError } from "./errors.ts";
+import { kOnSettle, kRoom, kSubmitChunk } from "./_symbols.ts";
+import { InvalidStateError, QueueFullError } from "./errors.ts";
 import {
   checkShutdownOptions,
   Executor,
   type ShutdownOptions,
   type SubmitOptions,
 } from "./executor.ts";
-import { Future } from "./future.ts";
+import type { ExecutorEvents, ExecutorStats } from "./executor_stats.ts";
+import { Future, hasException } from "./future.ts";
 
 /**
  * Options for {@linkcode EventLoopExecutor}.
@@ -47,6 +50,12 @@ export interface EventLoopExecutorOptions {
    * @default {32}
    */
   maxWorkers?: number;
+  /**
+   * The most calls that may wait, not yet started; past it `submit()` throws `QueueFullError`
+   * (await `room()` first). `undefined`: no limit.
+   * @default {undefined}
+   */
+  maxQueue?: number;
 }
 
 /**
@@ -56,7 +65,10 @@ export interface EventLoopExecutorOptions {
  */
 const DEFAULT_MAX_WORKERS = 32;
 
-const KNOWN_OPTIONS = ["maxWorkers"];
+const KNOWN_OPTIONS = ["maxWorkers", "maxQueue"];
+
+// The events an EventLoopExecutor sends (it has no workers to start or exit).
+const EVENT_NAMES: readonly (keyof ExecutorEvents)[] = ["taskStart", "taskDone", "drain", "idle"];
 
 // A task's own state, beside its future's: the future alone cannot tell an abandoned call (its
 // signal aborted while running) from a running one.
@@ -75,6 +87,9 @@ class Task {
   readonly signal: AbortSignal | undefined;
   readonly onAbort: ((task: Task) => void) | undefined;
   state: number = QUEUED;
+  /** When it was submitted and started (performance.now(); 0: not started). */
+  queuedAt = 0;
+  startedAt = 0;
 
   constructor(
     fn: (...args: never[]) => unknown,
@@ -143,7 +158,12 @@ class Task {
  */
 export class EventLoopExecutor extends Executor {
   #maxWorkers: number;
+  #maxQueue: number | undefined;
   #queue = new Queue<Task>();
+  /** Queued and not yet started nor done; counts and timings for stats(). */
+  #counters = new PoolCounters();
+  #events: Events<ExecutorEvents> = new Events(EVENT_NAMES);
+  #roomWaiters: (() => void)[] = [];
   #running = 0;
   #pumpQueued = false;
   #pumping = false;
@@ -169,7 +189,7 @@ export class EventLoopExecutor extends Executor {
    * assert.throws(() => new EventLoopExecutor({ max_workers: 8 } as never), {
    *   name: "TypeError",
    *   message: 'EventLoopExecutor: unknown option "max_workers" (did you mean maxWorkers?); ' +
-   *     "known options: maxWorkers",
+   *     "known options: maxWorkers, maxQueue",
    * });
    * ```
    */
@@ -186,6 +206,18 @@ export class EventLoopExecutor extends Executor {
     }
     if (maxWorkers <= 0) throw new RangeError("maxWorkers must be greater than 0");
     this.#maxWorkers = maxWorkers;
+    const { maxQueue } = opts as EventLoopExecutorOptions;
+    if (maxQueue !== undefined) {
+      if (typeof maxQueue !== "number" || !Number.isInteger(maxQueue)) {
+        throw new TypeError(`maxQueue must be an integer, got ${describe(maxQueue)}`);
+      }
+      if (maxQueue < 1) {
+        throw new RangeError(
+          `maxQueue must be at least 1, got ${maxQueue}; leave it out for no limit`,
+        );
+      }
+    }
+    this.#maxQueue = maxQueue;
   }
 
   /** The most calls in flight at once. */
@@ -333,6 +365,148 @@ export class EventLoopExecutor extends Executor {
     return (options.wait ?? true) ? this.#closed! : Promise.resolve();
   }
 
+  /**
+   * A snapshot of the executor: the calls queued and in flight, how many finished each way, and
+   * the run and wait times of the recent ones (see `docs/pools_in_services.md`). An
+   * EventLoopExecutor has no workers to start or keep: `workers` and `busy` count the calls in
+   * flight, `idle` and `starting` are 0.
+   *
+   * @returns The counts now, and percentiles in milliseconds over the last 1,024 calls.
+   *
+   * @example Watching an executor
+   * ```ts
+   * import { EventLoopExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using executor = new EventLoopExecutor(2);
+   * await Promise.all([1, 2, 3].map((n) => executor.submit(async () => n)));
+   * const { completed, queued, running, runTime } = executor.stats();
+   * assert.deepEqual([completed, queued, running, runTime.samples], [3, 0, 0, 3]);
+   * ```
+   */
+  stats(): ExecutorStats {
+    const counters = this.#counters;
+    return {
+      state: this.#shutdown ? "shutdown" : "running",
+      maxWorkers: this.#maxWorkers,
+      workers: this.#running,
+      starting: 0,
+      idle: 0,
+      busy: this.#running,
+      queued: counters.queued,
+      running: this.#running,
+      completed: counters.completed,
+      failed: counters.failed,
+      cancelled: counters.cancelled,
+      runTime: counters.runTime.summary(),
+      waitTime: counters.waitTime.summary(),
+    };
+  }
+
+  /**
+   * Calls `listener` on each `name` event, in a microtask after it happens: `taskStart`,
+   * `taskDone`, `drain` (nothing queued: everything submitted has started) and `idle` (nothing
+   * queued or in flight). Without listeners no event is built.
+   *
+   * @typeParam K The event's name.
+   * @param name The event.
+   * @param listener Called with the event's details.
+   * @returns This executor.
+   *
+   * @example Logging failed calls
+   * ```ts
+   * import { EventLoopExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using executor = new EventLoopExecutor(4);
+   * const outcomes: string[] = [];
+   * executor.on("taskDone", ({ outcome }) => outcomes.push(outcome));
+   * await executor.submit(() => 1);
+   * await executor.submit(() => { throw new Error("no"); }).exception();
+   * await new Promise((resolve) => setTimeout(resolve, 0)); // events arrive in a microtask
+   * assert.deepEqual(outcomes, ["completed", "failed"]);
+   * ```
+   */
+  on<K extends keyof ExecutorEvents>(name: K, listener: (event: ExecutorEvents[K]) => void): this {
+    this.#events.on(name, listener);
+    return this;
+  }
+
+  /**
+   * Stops calling `listener` on `name` events.
+   *
+   * @typeParam K The event's name.
+   * @param name The event.
+   * @param listener The listener given to {@linkcode EventLoopExecutor.on}.
+   * @returns This executor.
+   *
+   * @example Listening for a while
+   * ```ts
+   * import { EventLoopExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using executor = new EventLoopExecutor();
+   * let seen = 0;
+   * const count = () => seen++;
+   * executor.on("taskStart", count).off("taskStart", count);
+   * await executor.submit(() => 1);
+   * assert.equal(seen, 0);
+   * ```
+   */
+  off<K extends keyof ExecutorEvents>(name: K, listener: (event: ExecutorEvents[K]) => void): this {
+    this.#events.off(name, listener);
+    return this;
+  }
+
+  /**
+   * Resolves once fewer than `maxQueue` calls wait (at once without `maxQueue`, or when there is
+   * room now): await it before `submit()` to throttle a producer.
+   *
+   * @returns A promise that resolves when there is room in the queue.
+   *
+   * @example A producer that never overfills the queue
+   * ```ts
+   * import { EventLoopExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using executor = new EventLoopExecutor({ maxWorkers: 2, maxQueue: 3 });
+   * const futures = [];
+   * for (let n = 0; n < 20; n++) {
+   *   await executor.room();
+   *   futures.push(executor.submit(async () => n));
+   *   assert.ok(executor.stats().queued <= 3);
+   * }
+   * assert.equal((await Promise.all(futures)).length, 20);
+   * ```
+   */
+  room(): Promise<void> {
+    const maxQueue = this.#maxQueue;
+    if (maxQueue === undefined || this.#counters.queued < maxQueue) return Promise.resolve();
+    return new Promise((resolve) => this.#roomWaiters.push(resolve));
+  }
+
+  /**
+   * Describes the executor on one line.
+   *
+   * @returns A description such as `EventLoopExecutor { state: "running", maxWorkers: 32, … }`.
+   */
+  override toString(): string {
+    const s = this.stats();
+    return `EventLoopExecutor { state: "${s.state}", maxWorkers: ${s.maxWorkers}, ` +
+      `queued: ${s.queued}, running: ${s.running}, completed: ${s.completed}, ` +
+      `failed: ${s.failed}, cancelled: ${s.cancelled} }`;
+  }
+
+  /** Node's and Bun's `util.inspect` (and Deno's console) show {@linkcode EventLoopExecutor.toString}. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  /** @internal map() waits here for room in a bounded queue. */
+  [kRoom](): Promise<void> {
+    return this.room();
+  }
+
   /** @internal Chunked map: the items of a chunk run one after the other in one slot. */
   override [kSubmitChunk](
     fn: (...args: never[]) => unknown,
@@ -350,7 +524,14 @@ export class EventLoopExecutor extends Executor {
     signal: AbortSignal | undefined,
   ): Future<unknown> {
     if (this.#shutdown) throw new InvalidStateError("cannot schedule new futures after shutdown");
+    const counters = this.#counters;
+    const maxQueue = this.#maxQueue;
+    if (maxQueue !== undefined && counters.queued >= maxQueue) throw new QueueFullError(maxQueue);
     const task = new Task(fn, args, signal, signal && this.#onAbort);
+    // One clock read per burst of submits (they are queued within the same microtask).
+    task.queuedAt = this.#pumpQueued ? counters.clock : counters.tick();
+    counters.queued++;
+    task.future[kOnSettle](() => this.#settled(task));
     if (signal !== undefined) {
       if (signal.aborted) {
         task.state = DONE;
@@ -398,6 +579,11 @@ export class EventLoopExecutor extends Executor {
     task.future.setRunningOrNotifyCancel();
     task.state = RUNNING;
     this.#running++;
+    this.#unqueue();
+    const now = task.startedAt = this.#counters.tick();
+    if (this.#events.has("taskStart")) {
+      this.#events.emit("taskStart", { future: task.future, waitTime: now - task.queuedAt });
+    }
     let value: unknown;
     let thenable: boolean;
     try {
@@ -450,6 +636,43 @@ export class EventLoopExecutor extends Executor {
     task.state = DONE;
     if (task.signal !== undefined) task.signal.removeEventListener("abort", task);
     task.future.cancel();
+  }
+
+  // `task`'s future settled, however: counted (and out of the queue if it had not started).
+  #settled(task: Task): void {
+    const counters = this.#counters;
+    if (task.startedAt === 0) this.#unqueue();
+    const future = task.future;
+    const outcome = future.cancelled()
+      ? "cancelled"
+      : hasException(future)
+      ? "failed"
+      : "completed";
+    counters[outcome]++;
+    let runTime = 0;
+    if (task.startedAt > 0) {
+      runTime = counters.tick() - task.startedAt;
+      counters.runTime.add(runTime);
+      counters.waitTime.add(task.startedAt - task.queuedAt);
+    }
+    const events = this.#events;
+    if (events.has("taskDone")) {
+      const waitTime = (task.startedAt > 0 ? task.startedAt : counters.clock) - task.queuedAt;
+      events.emit("taskDone", { future, outcome, runTime, waitTime });
+    }
+    if (events.has("idle") && counters.queued === 0 && this.#running === 0) {
+      events.emit("idle", undefined);
+    }
+  }
+
+  // A call leaves the queue: it starts, or it is done before it could.
+  #unqueue(): void {
+    const queued = --this.#counters.queued;
+    if (queued === 0 && this.#events.has("drain")) this.#events.emit("drain", undefined);
+    const waiters = this.#roomWaiters;
+    if (waiters.length === 0 || queued >= this.#maxQueue!) return;
+    this.#roomWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   #maybeClose(): void {

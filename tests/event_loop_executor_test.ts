@@ -198,7 +198,7 @@ describe("EventLoopExecutor contract", () => {
     assert.throws(() => make({ max_workers: 2 }), {
       name: "TypeError",
       message:
-        'EventLoopExecutor: unknown option "max_workers" (did you mean maxWorkers?); known options: maxWorkers',
+        'EventLoopExecutor: unknown option "max_workers" (did you mean maxWorkers?); known options: maxWorkers, maxQueue',
     });
     assert.throws(() => make({ initializer: () => {} }), { message: /"initializer"/ });
     assert.throws(() => make("4"), { name: "TypeError", message: /options must be/ });
@@ -706,5 +706,86 @@ describe("EventLoopExecutor under a random mix", () => {
       if (exception === undefined) assert.equal(await future, i);
       else assert.equal(exception, errors.get(i), `task ${i} failed with its own error`);
     }
+  });
+});
+
+describe("EventLoopExecutor: stats(), events and maxQueue", () => {
+  test("stats() counts queued, running and each outcome, with run and wait times", async () => {
+    await using executor = new EventLoopExecutor(1);
+    const hold = gate();
+    const first = executor.submit(() => hold.promise);
+    const failing = executor.submit(() => {
+      throw new Error("no");
+    });
+    const cancelled = executor.submit(() => 3);
+    await Promise.resolve(); // the first starts a microtask after submit()
+    assert.equal(cancelled.cancel(), true);
+    let s = executor.stats();
+    assert.deepEqual([s.state, s.running, s.queued, s.busy, s.idle], ["running", 1, 1, 1, 0]);
+    assert.deepEqual([s.completed, s.failed, s.cancelled], [0, 0, 1]);
+    hold.open();
+    await first;
+    await failing.exception();
+    s = executor.stats();
+    assert.deepEqual([s.running, s.queued, s.completed, s.failed, s.cancelled], [0, 0, 1, 1, 1]);
+    assert.equal(s.runTime.samples, 2);
+    assert.ok(s.runTime.max >= s.runTime.p50 && s.waitTime.samples === 2);
+    assert.match(String(executor), /^EventLoopExecutor \{ state: "running", maxWorkers: 1, /);
+    await executor.shutdown();
+    assert.equal(executor.stats().state, "shutdown");
+  });
+
+  test("events: taskStart, taskDone, drain and idle, only to listeners", async () => {
+    await using executor = new EventLoopExecutor(2);
+    const seen: string[] = [];
+    const onDone = (e: { outcome: string }) => seen.push(`done:${e.outcome}`);
+    executor.on("taskStart", () => seen.push("start"))
+      .on("taskDone", onDone)
+      .on("drain", () => seen.push("drain"))
+      .on("idle", () => seen.push("idle"));
+    const idle = gate();
+    executor.on("idle", () => idle.open());
+    await Promise.all([executor.submit(() => 1), executor.submit(async () => 2)]);
+    await idle.promise;
+    assert.equal(seen.filter((e) => e === "start").length, 2);
+    assert.equal(seen.filter((e) => e === "done:completed").length, 2);
+    assert.ok(seen.includes("drain") && seen.at(-1) === "idle", seen.join(","));
+    executor.off("taskDone", onDone);
+    const before = seen.length;
+    await executor.submit(() => 3);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.ok(!seen.slice(before).some((e) => e.startsWith("done")));
+    assert.throws(() => executor.on("workerStrat" as never, () => {}), /unknown event/);
+  });
+
+  test("maxQueue: submit() past it throws QueueFullError, room() waits for space", async () => {
+    await using executor = new EventLoopExecutor({ maxWorkers: 1, maxQueue: 2 });
+    const hold = gate();
+    const running = executor.submit(() => hold.promise);
+    await Promise.resolve(); // started: it no longer counts as queued
+    const queued = [executor.submit(() => 1), executor.submit(() => 2)];
+    assert.throws(() => executor.submit(() => 3), { name: "QueueFullError", message: /maxQueue/ });
+    let roomy = false;
+    const room = executor.room().then(() => roomy = true);
+    await Promise.resolve();
+    assert.equal(roomy, false);
+    hold.open();
+    await room;
+    assert.equal(executor.stats().queued < 2, true);
+    assert.deepEqual(await Promise.all([running, ...queued]), [undefined, 1, 2]);
+    assert.throws(() => new EventLoopExecutor({ maxQueue: 0 }), RangeError);
+    assert.throws(() => new EventLoopExecutor({ maxQueue: 1.5 }), /maxQueue must be an integer/);
+  });
+
+  test("map() on a bounded queue waits for room instead of failing", async () => {
+    await using executor = new EventLoopExecutor({ maxWorkers: 2, maxQueue: 3 });
+    let most = 0;
+    executor.on("taskStart", () => most = Math.max(most, executor.stats().queued));
+    const results: number[] = [];
+    for await (const value of executor.map(async (n: number) => n * 2, [...Array(20).keys()])) {
+      results.push(value);
+    }
+    assert.deepEqual(results, [...Array(20).keys()].map((n) => n * 2));
+    assert.ok(most <= 3, `queued at most ${most}`);
   });
 });
