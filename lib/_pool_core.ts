@@ -22,8 +22,10 @@
 // that falls idle, until its worker wins its claim cell (_sent_ahead.ts); then it is RUNNING. A
 // worker that would start it while an older task waits behind a slow one elsewhere yields instead,
 // and is sent that older task (#onYield), so tasks start in submission order.
-// Process pool: one task goes ahead per child and waits there RUNNING (Python's call queue); what
-// the replies read at one time free up leaves for each child in one "batch" message (the flush).
+// Process pool: one task goes ahead per busy child, only while at least maxWorkers tasks are queued
+// behind it, and waits there RUNNING (Python's call queue); what the replies read at one time free
+// up leaves for each child in one "batch" message (the flush).
+// Every future's settling is counted (stats(), events: #settled); maxQueue bounds the queue.
 //
 // The states of a pool: setting up (modules loading; work queued unchecked) → running → shut down
 // (no new work; closes once the queue and every worker are done) or broken (a worker died, an
