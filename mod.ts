@@ -49,7 +49,7 @@ export {
   TimeoutError,
 } from "./lib/errors.ts";
 
-export type { Transferable } from "./lib/runtime/types.ts";
+export type { ResourceLimits, Transferable } from "./lib/runtime/types.ts";
 
 export { PoolExecutor } from "./lib/pool_executor.ts";
 export { ThreadPoolExecutor } from "./lib/thread_pool.ts";

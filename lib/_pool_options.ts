@@ -1,6 +1,7 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // Validation of the options both pools share. Runtime-neutral.
 
+import { type OnWorkerCrash, onWorkerCrashOption } from "./_crash_policy.ts";
 import { ModuleRegistry } from "./_function_source.ts";
 import type { ExecutorOptions, SubmitOptions } from "./executor.ts";
 import { cpuCount } from "./runtime/cpu.ts";
@@ -12,6 +13,7 @@ export interface CommonOptions {
   initializer: ((...args: any[]) => unknown) | undefined;
   initargs: unknown[];
   registry: Promise<ModuleRegistry> | undefined;
+  onWorkerCrash: OnWorkerCrash;
 }
 
 /**
@@ -53,10 +55,11 @@ export function commonOptions<O extends ExecutorOptions>(
       }
     });
   }
+  const onWorkerCrash = onWorkerCrashOption(opts.onWorkerCrash);
   const registry = modules && modules.length > 0 ? ModuleRegistry.load(modules) : undefined;
   // A failed load surfaces through the pool; never as an unhandled rejection.
   registry?.catch(() => {});
-  return { common: { maxWorkers, initializer, initargs, registry }, options: opts };
+  return { common: { maxWorkers, initializer, initargs, registry, onWorkerCrash }, options: opts };
 }
 
 /** Check the per-call options of `submitWith()`. */
@@ -88,4 +91,4 @@ export function describe(value: unknown): string {
   return typeof value === "object" ? "an object" : `${String(value)} (${typeof value})`;
 }
 
-const SHARED = ["maxWorkers", "initializer", "initargs", "modules"];
+const SHARED = ["maxWorkers", "initializer", "initargs", "modules", "onWorkerCrash"];
