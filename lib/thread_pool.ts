@@ -79,7 +79,7 @@ export class ThreadPoolExecutor extends PoolExecutor {
     }
     const resourceLimits = resourceLimitsOption(
       opts.resourceLimits,
-      () => runtimeAdapter().threadLimitsRefusal(threadWorkerEntry()),
+      () => runtimeAdapter().threadLimitsRefusal(),
     );
     const prefix = opts.name ?? `ThreadPoolExecutor-${poolCount++}`;
     let workers = 0;

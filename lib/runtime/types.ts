@@ -128,10 +128,10 @@ export interface WorkerHandle {
 export interface RuntimeAdapter {
   readonly name: RuntimeName;
   /**
-   * Why threads started on `entry` cannot be held to `resourceLimits` here (the message of the
+   * Why this runtime's threads cannot be held to `resourceLimits` (the message of the thread
    * pool's TypeError), or `undefined` when they can.
    */
-  threadLimitsRefusal(entry: WorkerEntry): string | undefined;
+  threadLimitsRefusal(): string | undefined;
   /** Start a worker thread on `entry`. */
   spawnThread(entry: WorkerEntry, options: SpawnOptions): WorkerHandle | Promise<WorkerHandle>;
   /** Start a child process of the same runtime (or the same executable) on `entry`. */
