@@ -1,31 +1,12 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
-// What a pool does when one of its workers dies unexpectedly: the `onWorkerCrash` option, and the
+// What a pool does when one of its workers dies unexpectedly: the `onWorkerCrash` modes, and the
 // rule that tells a crash loop from a few bad tasks. Runtime-neutral.
-
-import { describe } from "./_pool_options.ts";
 
 /**
  * What a pool does when a worker dies unexpectedly: `"break"` the pool (Python's behaviour), or
  * `"replace"` the worker, failing only the futures it held.
  */
 export type OnWorkerCrash = "break" | "replace";
-
-const MODES: readonly OnWorkerCrash[] = ["break", "replace"];
-
-/**
- * Checks the `onWorkerCrash` option.
- *
- * @param value The option as given.
- * @returns The mode; `"break"` when none was given.
- * @throws {TypeError} For anything but `"break"` or `"replace"`.
- */
-export function onWorkerCrashOption(value: unknown): OnWorkerCrash {
-  if (value === undefined) return "break";
-  if (!(MODES as readonly unknown[]).includes(value)) {
-    throw new TypeError(`onWorkerCrash must be "break" or "replace", got ${describe(value)}`);
-  }
-  return value as OnWorkerCrash;
-}
 
 /**
  * Decides, for a pool in `"replace"` mode, whether a crashed worker is replaced or the pool breaks

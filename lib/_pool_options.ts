@@ -1,7 +1,7 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // Validation of the options both pools share. Runtime-neutral.
 
-import { type OnWorkerCrash, onWorkerCrashOption } from "./_crash_policy.ts";
+import type { OnWorkerCrash } from "./_crash_policy.ts";
 import { ModuleRegistry } from "./_function_source.ts";
 import type { ExecutorOptions, SubmitOptions } from "./executor.ts";
 import { cpuCount } from "./runtime/cpu.ts";
@@ -60,6 +60,15 @@ export function commonOptions<O extends ExecutorOptions>(
   // A failed load surfaces through the pool; never as an unhandled rejection.
   registry?.catch(() => {});
   return { common: { maxWorkers, initializer, initargs, registry, onWorkerCrash }, options: opts };
+}
+
+/** Check `onWorkerCrash`; `"break"` when it is not given. */
+function onWorkerCrashOption(value: unknown): OnWorkerCrash {
+  if (value === undefined) return "break";
+  if (value !== "break" && value !== "replace") {
+    throw new TypeError(`onWorkerCrash must be "break" or "replace", got ${describe(value)}`);
+  }
+  return value;
 }
 
 /** Check the per-call options of `submitWith()`. */
