@@ -51,7 +51,7 @@ export {
   TimeoutError,
 } from "./lib/errors.ts";
 
-export type { Transferable } from "./lib/runtime/types.ts";
+export type { ResourceLimits, Transferable } from "./lib/runtime/types.ts";
 
 export { PoolExecutor } from "./lib/pool_executor.ts";
 export type {

@@ -16,7 +16,8 @@
 //             first use: _function_table)  WorkerHandle                   "ok" | "err" | "chunk-done"
 //                                                                               │
 //   future settles ◄──── #onMessage ◄──────────────────────────────────────────┘
-//   (a worker's exit while it holds work: its futures fail; the pool breaks unless it was ours)
+//   (a worker's exit while it holds work: its futures fail; the pool breaks unless it was ours,
+//    or, with onWorkerCrash "replace", the worker is replaced: see _crash_policy.ts)
 //
 // Thread pool: a task held ahead stays PENDING, cancellable, and can be taken back for a worker
 // that falls idle, until its worker wins its claim cell (_sent_ahead.ts); then it is RUNNING. A
@@ -35,6 +36,7 @@ import type { ModuleRegistry } from "./_function_source.ts";
 import { Admission } from "./_admission.ts";
 import { Events } from "./_events.ts";
 import { PoolCounters } from "./_pool_stats.ts";
+import { CrashPolicy, type OnWorkerCrash } from "./_crash_policy.ts";
 import { PoolWorker } from "./_pool_worker.ts";
 import { chunkOutcome, PROTOCOL_VERSION, type WorkerMessage } from "./_protocol.ts";
 import { Queue } from "./_queue.ts";
@@ -70,6 +72,8 @@ export interface PoolPolicy {
   idleTimeout: number | undefined;
   /** The most work items the queue may hold; `undefined` for no limit. */
   maxQueue: number | undefined;
+  /** A worker died unexpectedly: break the pool, or replace the worker (see `CrashPolicy`). */
+  onWorkerCrash: OnWorkerCrash;
   initializer: ((...args: never[]) => unknown) | undefined;
   initargs: unknown[];
   /** Loads the modules whose exports go by reference; `undefined` when there are none. */
@@ -144,10 +148,12 @@ export class PoolCore {
   #keepWarm: boolean;
   /** What room() returned while the queue was full, resolved once it is not. */
   #roomWaiters: (() => void)[] = [];
+  #crashes: CrashPolicy;
 
   constructor(policy: PoolPolicy) {
     this.#policy = policy;
     this.#admission = new Admission(policy);
+    this.#crashes = new CrashPolicy(policy.onWorkerCrash, policy.maxWorkers);
     if (policy.takeBack) {
       this.#claims = new ClaimTable(policy.maxWorkers, policy.prefetch + 1);
       for (let slot = policy.maxWorkers - 1; slot >= 0; slot--) this.#freeSlots.push(slot);
@@ -224,6 +230,7 @@ export class PoolCore {
    * cancelled, and the pool accepts no more work.
    */
   async stopWorkers(signal: "SIGTERM" | "SIGKILL"): Promise<void> {
+    this.#crashes.stopReplacing(); // these exits are ours: the pool breaks as it always did
     void this.shutdown(false, true);
     for (const worker of this.#workers) {
       worker.dropDeferred(); // held, not sent: it breaks with the rest of what the worker held
@@ -667,6 +674,7 @@ export class PoolCore {
         if (!item) return; // aborted meanwhile
         worker.finish(item);
         const now = this.#replied(item);
+        this.#crashes.finished();
         // Queued before the future settles, so the flush runs before its awaiters resume.
         if (this.#policy.prefetch > 0 && !this.#flushQueued) {
           this.#flushQueued = true;
@@ -760,8 +768,12 @@ export class PoolCore {
     if (worker.claims) this.#freeSlots.push(worker.claims.slot);
     const detail = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
     const cause = info.error ?? new Error(`the worker ended with ${detail}`);
-    if (!worker.exitExpected && !this.#broken) this.#break(this.#policy.messages.crashed, cause);
-    // Work a stopped worker held: broken (it was running), as the pool could not finish it.
+    if (!worker.exitExpected && !this.#broken) {
+      if (this.#crashes.replaces(worker.ready)) this.#requeueUnstarted(worker);
+      else this.#break(this.#policy.messages.crashed, cause);
+    }
+    // Work a stopped or crashed worker held: broken (it was running), as the pool could not
+    // finish it. The pool may live on (a worker it stopped, or one replaced after a crash).
     for (const item of worker.inflight.values()) {
       if (!item.future.done()) {
         item.future.setException(this.#policy.broken(this.#policy.messages.crashed, cause));
@@ -769,6 +781,28 @@ export class PoolCore {
     }
     worker.inflight.clear();
     this.#dispatch();
+  }
+
+  // A crashed thread's work sent ahead that it never started goes back to the head of the queue,
+  // in order: its futures are still PENDING. (A process pool's, RUNNING, fails with the rest.)
+  #requeueUnstarted(worker: PoolWorker): void {
+    const claims = worker.claims;
+    if (!claims) return;
+    const unstarted: WorkItem[] = [];
+    for (const item of [...claims.held()].sort((a, b) => a.id - b.id)) {
+      if (item.startedAhead || item.future.done() || !claims.withdraw(item)) continue;
+      item.future[kStartGate](undefined);
+      worker.undefer(item);
+      worker.inflight.delete(item.id);
+      unstarted.push(item);
+    }
+    if (unstarted.length === 0) return;
+    for (const item of unstarted) {
+      item.queued = true; // waiting again: counted as queued until a worker takes it
+      this.#counters.queued++;
+    }
+    const behind = this.#queue.drain();
+    for (const item of [...unstarted, ...behind]) this.#queue.push(item);
   }
 
   // ── breaking and closing ──────────────────────────────────────────────────────────────────────

@@ -1,6 +1,7 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // Validation of the options both pools share. Runtime-neutral.
 
+import type { OnWorkerCrash } from "./_crash_policy.ts";
 import { ModuleRegistry } from "./_function_source.ts";
 import { checkOptions } from "./_options.ts";
 import type { ExecutorOptions, SubmitOptions } from "./executor.ts";
@@ -16,6 +17,7 @@ export interface CommonOptions {
   minWorkers: number;
   idleTimeout: number | undefined;
   maxQueue: number | undefined;
+  onWorkerCrash: OnWorkerCrash;
 }
 
 /**
@@ -76,6 +78,7 @@ export function commonOptions<O extends ExecutorOptions>(
       );
     }
   }
+  const onWorkerCrash = onWorkerCrashOption(opts.onWorkerCrash);
   const registry = modules && modules.length > 0 ? ModuleRegistry.load(modules) : undefined;
   // A failed load surfaces through the pool; never as an unhandled rejection.
   registry?.catch(() => {});
@@ -88,6 +91,7 @@ export function commonOptions<O extends ExecutorOptions>(
       minWorkers,
       idleTimeout,
       maxQueue,
+      onWorkerCrash,
     },
     options: opts,
   };
@@ -100,6 +104,15 @@ function checkInteger(name: string, value: unknown): void {
   if (typeof value !== "number" || !Number.isInteger(value)) {
     throw new TypeError(`${name} must be an integer, got ${describe(value)}`);
   }
+}
+
+/** Check `onWorkerCrash`; `"break"` when it is not given. */
+function onWorkerCrashOption(value: unknown): OnWorkerCrash {
+  if (value === undefined) return "break";
+  if (value !== "break" && value !== "replace") {
+    throw new TypeError(`onWorkerCrash must be "break" or "replace", got ${describe(value)}`);
+  }
+  return value;
 }
 
 /** Check the per-call options of `submitWith()`. */
@@ -137,4 +150,5 @@ const SHARED = [
   "minWorkers",
   "idleTimeout",
   "maxQueue",
+  "onWorkerCrash",
 ];

@@ -491,4 +491,14 @@ export interface ExecutorOptions<A extends any[] = any[]> {
    * @default {undefined}
    */
   maxQueue?: number;
+  /**
+   * What the pool does when a worker dies unexpectedly (a task calls `process.exit()`, runs out of
+   * memory, is killed by a signal): `"break"` breaks the whole pool, as in Python; `"replace"`
+   * fails only the futures that worker held, with the worker's end as their error's `cause`, and
+   * the queued work goes on in a new worker. A crash loop still breaks the pool: a worker that dies
+   * before it is ready (while starting or in its initializer), or the `2 × maxWorkers`-th crash in
+   * a row with no task finished in between.
+   * @default {"break"}
+   */
+  onWorkerCrash?: "break" | "replace";
 }

@@ -3,14 +3,17 @@
 // adapter starts the threads.
 
 import { commonOptions } from "./_pool_options.ts";
+import { resourceLimitsOption } from "./_resource_limits.ts";
 import { BrokenThreadPool } from "./errors.ts";
 import type { ExecutorOptions } from "./executor.ts";
 import { PoolExecutor } from "./pool_executor.ts";
 import { runtimeAdapter } from "./runtime/mod.ts";
+import type { ResourceLimits } from "./runtime/types.ts";
 import { threadWorkerEntry } from "./runtime/worker_entry.ts";
 
 /**
- * Options for {@linkcode ThreadPoolExecutor}: those of every pool, and the threads' name prefix.
+ * Options for {@linkcode ThreadPoolExecutor}: those of every pool, the threads' name prefix and
+ * their memory limits.
  *
  * @typeParam A The parameter types of `initializer` (see {@linkcode ExecutorOptions}).
  *
@@ -30,6 +33,14 @@ export interface ThreadPoolOptions<A extends any[] = any[]> extends ExecutorOpti
    * @default {"ThreadPoolExecutor-N"}
    */
   name?: string;
+  /**
+   * Memory limits for each thread (`node:worker_threads`' `resourceLimits`). A task that exceeds
+   * them ends its thread: its future fails with the runtime's `ERR_WORKER_OUT_OF_MEMORY` error as
+   * `cause`, and the program goes on (the pool breaks, unless `onWorkerCrash` is `"replace"`).
+   * Node only: refused with a `TypeError` on Bun (its threads ignore them) and on Deno (its threads
+   * stop without a word when they reach them inside a task); use a process pool there.
+   */
+  resourceLimits?: ResourceLimits;
 }
 
 let poolCount = 0;
@@ -63,16 +74,25 @@ export class ThreadPoolExecutor<A extends any[] = any[]> extends PoolExecutor {
    * asks for warm ones.
    *
    * @param options `maxWorkers` as a number, or {@linkcode ThreadPoolOptions}.
-   * @throws {TypeError} For an option of the wrong type, or an unknown option.
-   * @throws {RangeError} If `maxWorkers` is not greater than 0, or `minWorkers`, `idleTimeout` or
-   * `maxQueue` is out of range.
+   * @throws {TypeError} For an option of the wrong type, or an unknown option; for
+   * `resourceLimits` on a runtime that cannot enforce them (Bun, Deno).
+   * @throws {RangeError} If `maxWorkers` or a limit in `resourceLimits` is not greater than 0, or
+   * `minWorkers`, `idleTimeout` or `maxQueue` is out of range.
    * @throws {SerializationError} If `initializer` or `initargs` cannot be sent to a worker.
    */
   constructor(options?: number | ThreadPoolOptions<A>) {
-    const { common, options: opts } = commonOptions(options, ["name"], "ThreadPoolExecutor");
+    const { common, options: opts } = commonOptions(
+      options,
+      ["name", "resourceLimits"],
+      "ThreadPoolExecutor",
+    );
     if (opts.name !== undefined && typeof opts.name !== "string") {
       throw new TypeError("name must be a string");
     }
+    const resourceLimits = resourceLimitsOption(
+      opts.resourceLimits,
+      () => runtimeAdapter().threadLimitsRefusal(),
+    );
     const prefix = opts.name ?? `ThreadPoolExecutor-${poolCount++}`;
     let workers = 0;
     // Work sent ahead that a worker has not started can be taken back for an idle worker, so a
@@ -90,6 +110,7 @@ export class ThreadPoolExecutor<A extends any[] = any[]> extends PoolExecutor {
           onMessage,
           onExit,
           name: `${prefix}_${workers++}`,
+          ...(resourceLimits === undefined ? {} : { resourceLimits }),
         });
       },
       broken: (message, cause) => new BrokenThreadPool(message, { cause }),

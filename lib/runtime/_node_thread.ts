@@ -14,6 +14,7 @@ export function spawnNodeThread(entry: WorkerEntry, options: SpawnOptions): Work
   const worker = new Worker(entry.url, {
     ...(options.name === undefined ? {} : { name: options.name }),
     ...(entry.kind === "module" ? {} : { workerData: THREAD_MARKER }),
+    ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
   });
   let lastError: unknown;
   let ended = false;

@@ -15,6 +15,15 @@ declare const Deno: {
   };
 };
 
+// Deno 2.9 enforces a node:worker_threads thread's resourceLimits, but when the limit is reached
+// inside a message handler or a promise callback (where every pool task runs) the thread stops
+// without an "error" or "exit" event: the task's future would never settle. (Web Workers, for
+// the package loaded over https:, take no limits at all.)
+const DENO_LIMITS = "resourceLimits cannot be enforced on Deno: a worker thread that reaches its " +
+  "memory limit while it runs a task stops without reporting it, so the task would never " +
+  "settle. Run such tasks in a ProcessPoolExecutor instead, with runtimeArgs: " +
+  '["--v8-flags=--max-old-space-size=<MB>"]: a child that runs out of memory ends alone';
+
 const PERMISSIONS = ["read", "write", "net", "env", "run", "sys", "ffi", "import"] as const;
 
 /**
@@ -25,6 +34,9 @@ const PERMISSIONS = ["read", "write", "net", "env", "run", "sys", "ffi", "import
  */
 export const denoAdapter: RuntimeAdapter = {
   name: "deno",
+  threadLimitsRefusal() {
+    return DENO_LIMITS;
+  },
   spawnThread(entry, options) {
     if (entry.url.protocol !== "file:") return spawnWebWorker(entry, options);
     return spawnNodeThread(entry, options);

@@ -30,6 +30,9 @@ export function childExecArgv(execArgv: readonly string[]): string[] {
 /** Node: threads are `node:worker_threads`; children are `fork()`ed with the parent's loader flags. */
 export const nodeAdapter: RuntimeAdapter = {
   name: "node",
+  threadLimitsRefusal() {
+    return undefined;
+  },
   spawnThread(entry, options) {
     return spawnNodeThread(entry, options);
   },

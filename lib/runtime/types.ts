@@ -51,6 +51,39 @@ export interface WorkerEntry {
   readonly kind: "module" | "self" | "executable";
 }
 
+/**
+ * Memory limits for each worker thread of a {@linkcode ThreadPoolExecutor}, as
+ * `node:worker_threads`' `resourceLimits` (and piscina's). A thread that exceeds them ends: the
+ * task it was running fails with the runtime's `ERR_WORKER_OUT_OF_MEMORY` error as `cause`, and the
+ * program goes on. Node enforces them. The pool refuses them, with a `TypeError` that points to
+ * the process pool, where they cannot be relied on: on Bun, whose threads ignore them, and on Deno,
+ * whose threads stop without a word when they reach them inside a task.
+ *
+ * @example At most 256 MB of heap per thread, on Node
+ * ```ts
+ * import { ThreadPoolExecutor } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const options = { maxWorkers: 2, resourceLimits: { maxOldGenerationSizeMb: 256 } };
+ * if ("Deno" in globalThis || "Bun" in globalThis) {
+ *   assert.throws(() => new ThreadPoolExecutor(options), TypeError); // a process pool, there
+ * } else {
+ *   await using pool = new ThreadPoolExecutor(options);
+ *   assert.equal(await pool.submit(() => 6 * 7), 42);
+ * }
+ * ```
+ */
+export interface ResourceLimits {
+  /** The most memory of the main heap, in MB. */
+  maxOldGenerationSizeMb?: number;
+  /** The most memory of the heap space for recently created objects, in MB. */
+  maxYoungGenerationSizeMb?: number;
+  /** The size of the memory range reserved for generated code, in MB. */
+  codeRangeSizeMb?: number;
+  /** The thread's stack size, in MB. @default {4} */
+  stackSizeMb?: number;
+}
+
 /** Options shared by both kinds of spawn. */
 export interface SpawnOptions {
   /** Called for every message from the worker, from the first one on. */
@@ -59,6 +92,8 @@ export interface SpawnOptions {
   onExit: (info: ExitInfo) => void;
   /** A name for debugging (thread name, process title). */
   name?: string;
+  /** Threads: memory limits, for runtimes that can enforce them (see `threadLimitsRefusal`). */
+  resourceLimits?: ResourceLimits;
 }
 
 /** Options for spawning a child process. */
@@ -92,6 +127,11 @@ export interface WorkerHandle {
  */
 export interface RuntimeAdapter {
   readonly name: RuntimeName;
+  /**
+   * Why this runtime's threads cannot be held to `resourceLimits` (the message of the thread
+   * pool's TypeError), or `undefined` when they can.
+   */
+  threadLimitsRefusal(): string | undefined;
   /** Start a worker thread on `entry`. */
   spawnThread(entry: WorkerEntry, options: SpawnOptions): WorkerHandle | Promise<WorkerHandle>;
   /** Start a child process of the same runtime (or the same executable) on `entry`. */

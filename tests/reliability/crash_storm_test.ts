@@ -10,6 +10,9 @@ import { random } from "../_helpers.ts";
 
 const TRIALS = Number(process.env.RELIABILITY_TRIALS ?? 10);
 const SETTLE_MS = 1000;
+// With onWorkerCrash "replace", settling includes starting a new worker and running the rest on it
+// (a Deno child can take over a second to start on a loaded machine): a bound for hangs only.
+const REPLACE_SETTLE_MS = 15_000;
 
 async function settledWithin(futures: Future<unknown>[], ms: number): Promise<number> {
   const started = Date.now();
@@ -109,4 +112,84 @@ test(`ProcessPoolExecutor survives ${TRIALS} crash storms (SIGKILL from outside)
   await using fresh = new ProcessPoolExecutor(1);
   assert.equal(await fresh.submit((x: number) => x * 2, 21), 42);
   console.log(`process crash storms: ${TRIALS} trials, slowest settle ${worst} ms`);
+});
+
+// onWorkerCrash "replace": in a thread pool only the crashing task fails (work sent ahead to the
+// dead thread, unstarted, runs on its replacement); every other future gets its own result.
+test(`ThreadPoolExecutor, onWorkerCrash "replace": ${TRIALS} crash storms fail only the crashing task`, async () => {
+  const next = random(11);
+  let worst = 0;
+  await using pool = new ThreadPoolExecutor({ maxWorkers: 2, onWorkerCrash: "replace" });
+  await warm(pool);
+  for (let trial = 0; trial < TRIALS; trial++) {
+    const crashAt = Math.floor(next() * 12);
+    const futures: Future<unknown>[] = [];
+    for (let i = 0; i < 12; i++) {
+      futures.push(pool.submit(
+        async (ms: number, i: number, crash: boolean) => {
+          await new Promise((r) => setTimeout(r, ms));
+          if (crash) globalThis.process.exit(7);
+          return i;
+        },
+        Math.floor(next() * 10),
+        i,
+        i === crashAt,
+      ));
+    }
+    worst = Math.max(worst, await settledWithin(futures, REPLACE_SETTLE_MS));
+    for (const [i, future] of futures.entries()) {
+      if (i === crashAt) {
+        const error = await future.exception();
+        assert.ok(error instanceof BrokenExecutor, `trial ${trial}: ${error}`);
+      } else {
+        assert.equal(await future, i, `trial ${trial}, task ${i}`);
+      }
+    }
+  }
+  assert.equal(await pool.submit((x: number) => x * 2, 21), 42);
+  console.log(`thread crash storms, replacing: ${TRIALS} trials, slowest settle ${worst} ms`);
+});
+
+// onWorkerCrash "replace", process pool: a child SIGKILLed from outside fails what it held (its
+// running task, and one sent ahead to it); everything else gets its result, and the pool lives on.
+test(`ProcessPoolExecutor, onWorkerCrash "replace": ${TRIALS} SIGKILL storms leave the pool usable`, async () => {
+  const next = random(13);
+  let worst = 0;
+  await using pool = new ProcessPoolExecutor({ maxWorkers: 2, onWorkerCrash: "replace" });
+  for (let trial = 0; trial < TRIALS; trial++) {
+    const pids = await warm(pool);
+    const futures: Future<unknown>[] = [];
+    for (let i = 0; i < 10; i++) {
+      futures.push(pool.submit(
+        async (ms: number, i: number) => {
+          await new Promise((r) => setTimeout(r, ms));
+          return i;
+        },
+        Math.floor(next() * 30),
+        i,
+      ));
+    }
+    await new Promise((r) => setTimeout(r, Math.floor(next() * 15)));
+    try {
+      process.kill(pids[Math.floor(next() * 2)]!, "SIGKILL");
+    } catch {
+      // already gone: fine
+    }
+    worst = Math.max(worst, await settledWithin(futures, REPLACE_SETTLE_MS));
+    let failed = 0;
+    for (const [i, future] of futures.entries()) {
+      const error = await future.exception();
+      if (error === undefined) assert.equal(await future, i);
+      else {
+        assert.ok(error instanceof BrokenExecutor, `trial ${trial}: ${error}`);
+        failed++;
+      }
+    }
+    assert.ok(
+      failed <= 2,
+      `trial ${trial}: ${failed} futures failed, the dead child held 2 at most`,
+    );
+    assert.equal(await pool.submit((x: number) => x * 2, 21), 42, `trial ${trial}`);
+  }
+  console.log(`process crash storms, replacing: ${TRIALS} trials, slowest settle ${worst} ms`);
 });
