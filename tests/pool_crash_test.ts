@@ -74,7 +74,7 @@ test("resourceLimits: a wrong shape is refused with an error naming its path", (
   // The process pool has no such option: runtimeArgs caps a child's heap.
   assert.throws(
     () => new ProcessPoolExecutor({ resourceLimits: {} } as never),
-    { name: "TypeError", message: /^unknown option "resourceLimits"/ },
+    { name: "TypeError", message: /^ProcessPoolExecutor: unknown option "resourceLimits"/ },
   );
 });
 
