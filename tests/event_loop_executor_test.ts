@@ -745,7 +745,7 @@ describe("EventLoopExecutor: stats(), events and maxQueue", () => {
       .on("idle", () => seen.push("idle"));
     const idle = gate();
     executor.on("idle", () => idle.open());
-    await Promise.all([executor.submit(() => 1), executor.submit(async () => 2)]);
+    await Promise.all([executor.submit(() => 1), executor.submit(() => Promise.resolve(2))]);
     await idle.promise;
     assert.equal(seen.filter((e) => e === "start").length, 2);
     assert.equal(seen.filter((e) => e === "done:completed").length, 2);
@@ -782,7 +782,9 @@ describe("EventLoopExecutor: stats(), events and maxQueue", () => {
     let most = 0;
     executor.on("taskStart", () => most = Math.max(most, executor.stats().queued));
     const results: number[] = [];
-    for await (const value of executor.map(async (n: number) => n * 2, [...Array(20).keys()])) {
+    for await (
+      const value of executor.map((n: number) => Promise.resolve(n * 2), [...Array(20).keys()])
+    ) {
       results.push(value);
     }
     assert.deepEqual(results, [...Array(20).keys()].map((n) => n * 2));
