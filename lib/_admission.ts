@@ -3,6 +3,7 @@
 // initializer, each function and its arguments, and the transfer list. Runtime-neutral.
 
 import { type FunctionSpec, functionSpec, type ModuleRegistry } from "./_function_source.ts";
+import { partialOf } from "./_partial.ts";
 import {
   assertChunkCloneable,
   assertCloneable,
@@ -80,7 +81,15 @@ export class Admission {
    */
   admit(item: WorkItem): boolean {
     try {
-      item.spec = functionSpec(item.fn, "fn", this.#registry);
+      const partial = partialOf(item.fn);
+      if (partial === undefined) {
+        item.spec = functionSpec(item.fn, "fn", this.#registry);
+      } else {
+        // partial(): the function crosses as itself; its bound values travel with the work.
+        item.spec = functionSpec(partial.func, "fn.func", this.#registry);
+        assertCloneable(partial.args, this.#policy.transport, "fn.args");
+        item.bound = partial.args as unknown[];
+      }
       if (item.transfer) this.#checkTransfer(item.transfer);
       if (item.kind === "task") {
         assertCloneable(item.payload, this.#policy.transport, "args", item.transfer);
@@ -125,8 +134,17 @@ export class Admission {
 
   #prepare(registry: ModuleRegistry | undefined): void {
     this.#registry = registry;
-    if (this.#policy.initializer) {
-      this.#initializerSpec = functionSpec(this.#policy.initializer, "initializer", registry);
+    const initializer = this.#policy.initializer;
+    if (initializer) {
+      const partial = partialOf(initializer);
+      if (partial === undefined) {
+        this.#initializerSpec = functionSpec(initializer, "initializer", registry);
+      } else {
+        // partial(): its bound values go before initargs (the policy's, which the pool sends).
+        this.#initializerSpec = functionSpec(partial.func, "initializer.func", registry);
+        assertCloneable(partial.args, this.#policy.transport, "initializer.args");
+        this.#policy.initargs = [...partial.args, ...this.#policy.initargs];
+      }
     }
     this.#ready = true;
   }

@@ -179,6 +179,7 @@ export class PoolWorker {
     const key = functionKey(spec);
     const message = workMessage(item.id, item.kind, key, item.payload);
     if (withSpec || (!this.functions.has(key) && !sent?.has(key))) message.spec = spec;
+    if (item.bound !== undefined) message.b = item.bound;
     if (this.claims !== undefined) {
       message.k = item.ticket!;
       if (item.cell !== undefined) message.c = item.cell;

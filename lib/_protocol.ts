@@ -9,7 +9,7 @@ import { decodeThrown, type EncodedThrown, type Transport } from "./_serialize.t
 import type { UnitKind } from "./_work_item.ts";
 
 /** Bumped whenever a message changes shape; host and worker must agree. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 // ── worker → host ───────────────────────────────────────────────────────────────────────────────
 
@@ -104,6 +104,8 @@ export interface TaskMessage {
   key: string;
   spec?: FunctionSpec;
   args: unknown[];
+  /** A `partial()`'s bound values: the function is called with them before `args`. */
+  b?: unknown[];
   /** Sent ahead to a busy worker: its claim cell, which the worker must win before it starts. */
   c?: number;
   /** Thread pools: its ticket, its place in submission order (see `_sent_ahead.ts`). */
@@ -112,10 +114,19 @@ export interface TaskMessage {
 /**
  * Run one function over several argument lists, in order, stopping at the first failure. When
  * every list has one argument (map), `items` holds the arguments themselves, which is cheaper to
- * send than as many one-element arrays (and packed, when they are all numbers).
+ * send than as many one-element arrays (and packed, when they are all numbers). `b`, as in a task:
+ * a `partial()`'s bound values, passed before each call's arguments.
  */
 export type ChunkMessage =
-  & { t: "chunk"; id: number; key: string; spec?: FunctionSpec; c?: number; k?: number }
+  & {
+    t: "chunk";
+    id: number;
+    key: string;
+    spec?: FunctionSpec;
+    b?: unknown[];
+    c?: number;
+    k?: number;
+  }
   & ({ argLists: unknown[][]; items?: undefined } | { items: Packed; argLists?: undefined });
 /**
  * Drop the compiled copies of these functions (the oldest a worker was sent), so that a pool fed

@@ -24,6 +24,8 @@ export class WorkItem implements SentAhead {
   /** What moves instead of being copied; replaced by the moved copies at admission. */
   transfer: readonly Transferable[] | undefined;
   readonly signal: AbortSignal | undefined;
+  /** A `partial()`'s bound values, passed before the arguments; set at admission. */
+  bound: unknown[] | undefined = undefined;
   /** How the function travels; set at admission. */
   spec: FunctionSpec | undefined;
   ticket: number | undefined = undefined;

@@ -27,6 +27,7 @@ export function runChunk(
   try {
     if (message.spec !== undefined) functions.define(message.key, message.spec);
     fn = functions.get(message.key);
+    if (message.b !== undefined) fn = bindLeading(fn, message.b);
   } catch (error) {
     replies.chunk(message.id, values, { index: 0, error });
     return undefined;
@@ -82,4 +83,13 @@ async function finishChunk(
     failed = { index: 0, error };
   }
   replies.chunk(message.id, values, failed);
+}
+
+// A partial()'s function: its bound values before each call's own arguments.
+function bindLeading(
+  fn: CompiledFunction | Promise<CompiledFunction>,
+  bound: unknown[],
+): CompiledFunction | Promise<CompiledFunction> {
+  if (fn instanceof Promise) return fn.then((f) => bindLeading(f, bound) as CompiledFunction);
+  return (...args: unknown[]) => fn(...bound, ...args);
 }

@@ -24,10 +24,11 @@ export function runTask(
   try {
     if (message.spec !== undefined) functions.define(message.key, message.spec);
     const fn = functions.get(message.key);
+    const args = message.b === undefined ? message.args : [...message.b, ...message.args];
     if (fn instanceof Promise) {
-      return finishTask(message.id, fn.then((f) => f(...message.args)), replies);
+      return finishTask(message.id, fn.then((f) => f(...args)), replies);
     }
-    const value = fn(...message.args);
+    const value = fn(...args);
     if (isThenable(value)) return finishTask(message.id, value, replies);
     replies.result(message.id, value);
   } catch (error) {
