@@ -34,7 +34,7 @@ import { Admission } from "./_admission.ts";
 import { Events } from "./_events.ts";
 import { PoolCounters } from "./_pool_stats.ts";
 import { PoolWorker } from "./_pool_worker.ts";
-import { chunkOutcome, PROTOCOL_VERSION, type WorkerMessage } from "./_protocol.ts";
+import { PROTOCOL_VERSION, settleFromReply, type WorkerMessage } from "./_protocol.ts";
 import { Queue } from "./_queue.ts";
 import { ClaimCells, ClaimTable } from "./_sent_ahead.ts";
 import { decodeThrown, describeCloneFailure, type Transport } from "./_serialize.ts";
@@ -632,6 +632,7 @@ export class PoolCore {
         };
         const initializer = this.#admission.initializerSpec;
         if (initializer) init.initializer = initializer;
+        if (this.#admission.modules) init.modules = this.#admission.modules;
         if (worker.claims) init.claims = this.#claims!.shared(worker.claims.slot);
         try {
           worker.handle!.postMessage(init);
@@ -671,9 +672,7 @@ export class PoolCore {
           queueMicrotask(this.#flushAll);
         }
         if (!item.future.done()) {
-          if (message.t === "ok") item.future.setResult(message.value);
-          else if (message.t === "err") item.future.setException(decodeThrown(message.error));
-          else item.future.setResult(chunkOutcome(message));
+          settleFromReply(item.future, message);
         }
         this.#beginNext(worker, now);
         this.#settleIdle(worker);

@@ -1,8 +1,10 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // Every message between a host and its workers; imported by both sides. Runtime-neutral.
 
+import { type ClassEntry, reviveClasses } from "./_classes.ts";
 import type { FunctionSpec } from "./_function_source.ts";
 import type { SharedClaims } from "./_sent_ahead.ts";
+import type { Future } from "./future.ts";
 import type { ChunkOutcome } from "./_map.ts";
 import { pack, type Packed } from "./_packed.ts";
 import { decodeThrown, type EncodedThrown, type Transport } from "./_serialize.ts";
@@ -10,6 +12,10 @@ import type { UnitKind } from "./_work_item.ts";
 
 /** Bumped whenever a message changes shape; host and worker must agree. */
 export const PROTOCOL_VERSION = 6;
+
+// Any message with values may carry `classes`: the instances of classes sent by reference in it, by their
+// paths from the message itself (`["args", 0]`), which the receiver gives their prototype back
+// (lib/_classes.ts). A message without such instances has no `classes`.
 
 // ── worker → host ───────────────────────────────────────────────────────────────────────────────
 
@@ -32,6 +38,7 @@ export interface OkMessage {
   t: "ok";
   id: number;
   value: unknown;
+  classes?: ClassEntry[];
 }
 /** A task threw. */
 export interface ErrMessage {
@@ -48,6 +55,7 @@ export interface ChunkDoneMessage {
   id: number;
   values: Packed;
   failed?: { index: number; error: EncodedThrown };
+  classes?: ClassEntry[];
 }
 
 /**
@@ -88,6 +96,8 @@ export interface InitMessage {
   transport: Transport;
   initializer?: FunctionSpec;
   initargs: unknown[];
+  /** The pool's `modules`: the worker imports them, to know the classes sent by reference. */
+  modules?: string[];
   /**
    * Thread pools: the claim cells of work sent ahead (see `_sent_ahead.ts`), shared with the
    * host, which takes back work a worker has not started when another worker is idle.
@@ -106,6 +116,7 @@ export interface TaskMessage {
   args: unknown[];
   /** A `partial()`'s bound values: the function is called with them before `args`. */
   b?: unknown[];
+  classes?: ClassEntry[];
   /** Sent ahead to a busy worker: its claim cell, which the worker must win before it starts. */
   c?: number;
   /** Thread pools: its ticket, its place in submission order (see `_sent_ahead.ts`). */
@@ -124,6 +135,7 @@ export type ChunkMessage =
     key: string;
     spec?: FunctionSpec;
     b?: unknown[];
+    classes?: ClassEntry[];
     c?: number;
     k?: number;
   }
@@ -179,6 +191,29 @@ export function workMessage(
     items[i] = args[0];
   }
   return { t: "chunk", id, key, items: pack(items) };
+}
+
+/**
+ * Settle a unit's future from its worker's reply: with the task's value, what it threw, or the
+ * chunk's outcome. Instances of classes sent by reference get their prototypes back first; a
+ * class that cannot be found fails the future with a `TypeError` naming it.
+ *
+ * @param future The unit's future, not done yet.
+ * @param message The worker's reply.
+ */
+export function settleFromReply(
+  future: Future<unknown>,
+  message: OkMessage | ErrMessage | ChunkDoneMessage,
+): void {
+  if (message.t === "err") return future.setException(decodeThrown(message.error));
+  if (message.classes !== undefined) {
+    try {
+      reviveClasses(message, message.classes);
+    } catch (error) {
+      return future.setException(error);
+    }
+  }
+  future.setResult(message.t === "ok" ? message.value : chunkOutcome(message));
 }
 
 /** What a `chunk-done` message reports, as map() reads it. */

@@ -1,6 +1,7 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // A pool's record of one unit of work, from submit() to its settled future. Runtime-neutral.
 
+import type { ClassRef } from "./_classes.ts";
 import type { FunctionSpec } from "./_function_source.ts";
 import type { SentAhead } from "./_sent_ahead.ts";
 import { Future } from "./future.ts";
@@ -26,6 +27,8 @@ export class WorkItem implements SentAhead {
   readonly signal: AbortSignal | undefined;
   /** A `partial()`'s bound values, passed before the arguments; set at admission. */
   bound: unknown[] | undefined = undefined;
+  /** The instances of classes sent by reference in its values, if any; set at admission. */
+  classes: Map<object, ClassRef> | undefined = undefined;
   /** How the function travels; set at admission. */
   spec: FunctionSpec | undefined;
   ticket: number | undefined = undefined;
