@@ -5,6 +5,7 @@
 import { classLookup, followPath, locateClasses, restorePrototypes } from "./_classes.ts";
 import { type FunctionSpec, functionSpec, type ModuleRegistry } from "./_function_source.ts";
 import { partialOf } from "./_partial.ts";
+import { holdSite, setSubmitSite, siteOf } from "./_submit_site.ts";
 import {
   assertChunkCloneable,
   assertCloneable,
@@ -91,9 +92,13 @@ export class Admission {
       const partial = partialOf(item.fn);
       if (partial === undefined) {
         item.spec = functionSpec(item.fn, "fn", this.#registry);
+        const site = siteOf(item.spec, item.fn);
+        if (site !== undefined) setSubmitSite(item.future, site);
       } else {
         // partial(): the function crosses as itself; its bound values travel with the work.
         item.spec = functionSpec(partial.func, "fn.func", this.#registry);
+        const site = siteOf(item.spec, partial.func);
+        if (site !== undefined) setSubmitSite(item.future, site);
         assertCloneable(partial.args, this.#policy.transport, "fn.args", undefined, classes);
         item.bound = partial.args as unknown[];
       }
@@ -109,6 +114,14 @@ export class Admission {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Work that will be admitted later, once the modules are loaded: its function's submit site is
+   * captured now, while the stack is the caller's (`_submit_site.ts`).
+   */
+  hold(item: WorkItem): void {
+    holdSite(partialOf(item.fn)?.func ?? item.fn);
   }
 
   /**

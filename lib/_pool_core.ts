@@ -190,6 +190,7 @@ export class PoolCore {
     // is mostly the worker's own start-up, which runs on its own thread meanwhile.
     if (admission.ready && this.#workers.size === 0) this.#spawn();
     if (admission.ready && !admission.admit(item)) return item.future;
+    if (!admission.ready) admission.hold(item); // its submit site, for its errors' stacks
     if (!admission.moveTransfers(item)) return item.future;
     if (signal) item.watchAbort((reason) => this.#abort(item, reason));
     item.queued = true;

@@ -4,6 +4,7 @@
 import { type ClassEntry, reviveClasses } from "./_classes.ts";
 import type { FunctionSpec } from "./_function_source.ts";
 import type { SharedClaims } from "./_sent_ahead.ts";
+import { addCallerFrames } from "./_submit_site.ts";
 import type { Future } from "./future.ts";
 import type { ChunkOutcome } from "./_map.ts";
 import { pack, type Packed } from "./_packed.ts";
@@ -196,7 +197,8 @@ export function workMessage(
 /**
  * Settle a unit's future from its worker's reply: with the task's value, what it threw, or the
  * chunk's outcome. Instances of classes sent by reference get their prototypes back first; a
- * class that cannot be found fails the future with a `TypeError` naming it.
+ * class that cannot be found fails the future with a `TypeError` naming it. An error's stack gets
+ * the caller's frames appended (`_submit_site.ts`).
  *
  * @param future The unit's future, not done yet.
  * @param message The worker's reply.
@@ -205,7 +207,11 @@ export function settleFromReply(
   future: Future<unknown>,
   message: OkMessage | ErrMessage | ChunkDoneMessage,
 ): void {
-  if (message.t === "err") return future.setException(decodeThrown(message.error));
+  if (message.t === "err") {
+    const error = decodeThrown(message.error);
+    addCallerFrames(future, error);
+    return future.setException(error);
+  }
   if (message.classes !== undefined) {
     try {
       reviveClasses(message, message.classes);
@@ -213,7 +219,10 @@ export function settleFromReply(
       return future.setException(error);
     }
   }
-  future.setResult(message.t === "ok" ? message.value : chunkOutcome(message));
+  if (message.t === "ok") return future.setResult(message.value);
+  const outcome = chunkOutcome(message);
+  if (outcome.error !== undefined) addCallerFrames(future, outcome.error.error);
+  future.setResult(outcome);
 }
 
 /** What a `chunk-done` message reports, as map() reads it. */

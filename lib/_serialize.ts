@@ -283,7 +283,7 @@ function encodeError(
     props: {},
   };
   const stack = read(error, "stack");
-  if (typeof stack === "string") record.stack = stack;
+  if (typeof stack === "string") record.stack = withoutWorkerLoop(stack);
   if (Object.hasOwn(error, "cause")) record.cause = ref(read(error, "cause"), `${path}.cause`);
   const aggregate = base === "AggregateError" && Array.isArray(read(error, "errors"));
   if (aggregate) {
@@ -306,6 +306,22 @@ function encodeError(
   const cls = classes?.get(Object.getPrototypeOf(error));
   if (cls !== undefined) record.cls = cls;
   return record;
+}
+
+// The package's worker loop (workers/), as frames name it: with or without the file: scheme.
+const WORKERS = new URL("../workers/", import.meta.url);
+const WORKER_PATHS = [WORKERS.href, decodeURIComponent(WORKERS.pathname)];
+
+// A task's stack, cut at the first frame of the worker loop that called the task: what follows is
+// the loop and the runtime's message dispatch, never the task's own code. Kept whole if nothing of
+// it would remain (the loop itself threw) or the loop is not found (a bundle).
+function withoutWorkerLoop(stack: string): string {
+  const lines = stack.split("\n");
+  const cut = lines.findIndex((line) =>
+    /^\s+at /.test(line) && WORKER_PATHS.some((path) => line.includes(path))
+  );
+  if (cut === -1 || !lines.slice(0, cut).some((line) => /^\s+at /.test(line))) return stack;
+  return lines.slice(0, cut).join("\n");
 }
 
 function buildError(record: EncodedError): Error {
