@@ -5,7 +5,7 @@
 import { classLookup, followPath, locateClasses, restorePrototypes } from "./_classes.ts";
 import { type FunctionSpec, functionSpec, type ModuleRegistry } from "./_function_source.ts";
 import { partialOf } from "./_partial.ts";
-import { holdSite, setSubmitSite, siteOf } from "./_submit_site.ts";
+import { holdSite, siteOf } from "./_submit_site.ts";
 import {
   assertChunkCloneable,
   assertCloneable,
@@ -92,13 +92,11 @@ export class Admission {
       const partial = partialOf(item.fn);
       if (partial === undefined) {
         item.spec = functionSpec(item.fn, "fn", this.#registry);
-        const site = siteOf(item.spec, item.fn);
-        if (site !== undefined) setSubmitSite(item.future, site);
+        item.site = siteOf(item.spec, item.fn);
       } else {
         // partial(): the function crosses as itself; its bound values travel with the work.
         item.spec = functionSpec(partial.func, "fn.func", this.#registry);
-        const site = siteOf(item.spec, partial.func);
-        if (site !== undefined) setSubmitSite(item.future, site);
+        item.site = siteOf(item.spec, partial.func);
         assertCloneable(partial.args, this.#policy.transport, "fn.args", undefined, classes);
         item.bound = partial.args as unknown[];
       }

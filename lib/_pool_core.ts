@@ -673,7 +673,7 @@ export class PoolCore {
           queueMicrotask(this.#flushAll);
         }
         if (!item.future.done()) {
-          settleFromReply(item.future, message);
+          settleFromReply(item, message);
         }
         this.#beginNext(worker, now);
         this.#settleIdle(worker);

@@ -4,7 +4,7 @@
 import { type ClassEntry, reviveClasses } from "./_classes.ts";
 import type { FunctionSpec } from "./_function_source.ts";
 import type { SharedClaims } from "./_sent_ahead.ts";
-import { addCallerFrames } from "./_submit_site.ts";
+import { addCallerFrames, type SubmitSite } from "./_submit_site.ts";
 import type { Future } from "./future.ts";
 import type { ChunkOutcome } from "./_map.ts";
 import { pack, type Packed } from "./_packed.ts";
@@ -200,16 +200,17 @@ export function workMessage(
  * class that cannot be found fails the future with a `TypeError` naming it. An error's stack gets
  * the caller's frames appended (`_submit_site.ts`).
  *
- * @param future The unit's future, not done yet.
+ * @param item The unit: its future (not done yet) and its function's submit site.
  * @param message The worker's reply.
  */
 export function settleFromReply(
-  future: Future<unknown>,
+  item: { readonly future: Future<unknown>; readonly site: SubmitSite | undefined },
   message: OkMessage | ErrMessage | ChunkDoneMessage,
 ): void {
+  const { future } = item;
   if (message.t === "err") {
     const error = decodeThrown(message.error);
-    addCallerFrames(future, error);
+    addCallerFrames(item.site, error);
     return future.setException(error);
   }
   if (message.classes !== undefined) {
@@ -221,7 +222,7 @@ export function settleFromReply(
   }
   if (message.t === "ok") return future.setResult(message.value);
   const outcome = chunkOutcome(message);
-  if (outcome.error !== undefined) addCallerFrames(future, outcome.error.error);
+  if (outcome.error !== undefined) addCallerFrames(item.site, outcome.error.error);
   future.setResult(outcome);
 }
 

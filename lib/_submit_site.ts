@@ -66,27 +66,14 @@ export function siteOf(spec: FunctionSpec, fn: Function): SubmitSite | undefined
   return site ?? undefined;
 }
 
-const byFuture = new WeakMap<object, SubmitSite>();
-
 /**
- * Remember where the work of `future` was (first) submitted from.
- *
- * @param future The work's future.
- * @param site Its function's submit site.
- */
-export function setSubmitSite(future: object, site: SubmitSite): void {
-  byFuture.set(future, site);
-}
-
-/**
- * Append the caller's frames of `future`'s work to the stack of `error`, what its task threw (a
+ * Append the caller's frames of a task's function to the stack of `error`, what the task threw (a
  * thrown non-error is left alone).
  *
- * @param future The work's future.
+ * @param site Where the task's function was first submitted, if known.
  * @param error What the task threw, rebuilt.
  */
-export function addCallerFrames(future: object, error: unknown): void {
-  const site = byFuture.get(future);
+export function addCallerFrames(site: SubmitSite | undefined, error: unknown): void {
   if (site === undefined || !(error instanceof Error)) return;
   const stack = error.stack;
   if (typeof stack !== "string" || stack.includes(CALLER_FRAMES)) return;

@@ -3,6 +3,7 @@
 
 import type { ClassRef } from "./_classes.ts";
 import type { FunctionSpec } from "./_function_source.ts";
+import type { SubmitSite } from "./_submit_site.ts";
 import type { SentAhead } from "./_sent_ahead.ts";
 import { Future } from "./future.ts";
 import { kOnDone } from "./_symbols.ts";
@@ -29,6 +30,8 @@ export class WorkItem implements SentAhead {
   bound: unknown[] | undefined = undefined;
   /** The instances of classes sent by reference in its values, if any; set at admission. */
   classes: Map<object, ClassRef> | undefined = undefined;
+  /** Where its function was first submitted, for its errors' stacks; set at admission. */
+  site: SubmitSite | undefined = undefined;
   /** How the function travels; set at admission. */
   spec: FunctionSpec | undefined;
   ticket: number | undefined = undefined;
