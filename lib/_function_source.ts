@@ -5,6 +5,7 @@
 import { type Expression, parse } from "acorn";
 import { type ClassRef, indexClasses } from "./_classes.ts";
 import { freeVariables, WORKER_GLOBALS } from "./_free_variables.ts";
+import { partialOf } from "./_partial.ts";
 import { SerializationError } from "./errors.ts";
 
 /** How a function reaches a worker. */
@@ -123,6 +124,15 @@ export function functionSpec(
 ): FunctionSpec {
   const byReference = registry?.lookup(fn);
   if (byReference !== undefined) return byReference;
+  if (partialOf(fn) !== undefined) {
+    // The pools send a partial as its function plus its values (lib/_admission.ts); other callers
+    // of this function do not.
+    throw new SerializationError(
+      `${role} is a partial(), which this executor cannot send; submit its function (\`.func\`) ` +
+        "and pass the bound values (`.args`) as arguments",
+      { path: role },
+    );
+  }
   let analysis = byFunction.get(fn);
   if (analysis === undefined) {
     analysis = analyze(fn);
