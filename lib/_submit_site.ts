@@ -29,6 +29,8 @@ export const CALLER_FRAMES = "    --- the task's function was first submitted fr
 const LIB = new URL("./", import.meta.url);
 const LIB_PATHS = [LIB.href, decodeURIComponent(LIB.pathname)];
 
+const FILE_FRAME = /(?:file:\/\/|\(\/|at \/|[A-Za-z]:[\\/])/;
+
 const bySpec = new WeakMap<FunctionSpec, SubmitSite | null>();
 // deno-lint-ignore ban-types
 const held = new WeakMap<Function, SubmitSite | null>();
@@ -115,8 +117,10 @@ function captureSite(): SubmitSite | null {
   }
   if (typeof stack !== "string") return null;
   const lines = stack.split("\n");
+  // The first frame of the program's own files: not this package's, nor the runtime's (`node:`,
+  // `ext:`). In a bundle, the package and the program are one file: no frame is found then.
   const first = lines.findIndex((line) =>
-    /^\s+at /.test(line) && !LIB_PATHS.some((lib) => line.includes(lib))
+    /^\s+at /.test(line) && FILE_FRAME.test(line) && !LIB_PATHS.some((lib) => line.includes(lib))
   );
   if (first === -1) return null;
   const frames = lines.slice(first).filter((line) => /^\s+at /.test(line)).slice(0, 10);
