@@ -40,6 +40,8 @@ export type {
 export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from "./lib/wait.ts";
 export type { DoneAndNotDone, ReturnWhen } from "./lib/wait.ts";
 export { asCompleted } from "./lib/as_completed.ts";
+export { partial } from "./lib/partial.ts";
+export type { PartialFunction } from "./lib/partial.ts";
 export {
   BrokenExecutor,
   BrokenProcessPool,

@@ -21,3 +21,33 @@ function capitalize(word: string): string {
 export function greet(name: string): string {
   return `${capitalize(GREETING)}, ${name}!`;
 }
+
+/** An HTTP failure with its status: it crosses back as itself, since this module exports it. */
+export class HttpError extends Error {
+  /** The HTTP status code. */
+  status: number;
+
+  /**
+   * @param status The HTTP status code.
+   * @param message What went wrong.
+   */
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = "HttpError";
+    this.status = status;
+  }
+}
+
+/**
+ * Scales a row of numbers: Python's `render(row, scale=2)` with the keyword as an options object,
+ * first, so that `partial(render, { scale: 2 })` binds it.
+ *
+ * @param options How much to scale by.
+ * @param row The numbers.
+ * @returns The scaled row, as text.
+ * @throws {HttpError} With status 400 if `options.scale` is not positive.
+ */
+export function render(options: { scale: number }, row: number[]): string {
+  if (!(options.scale > 0)) throw new HttpError(400, `bad scale ${options.scale}`);
+  return row.map((x) => x * options.scale).join(" ");
+}

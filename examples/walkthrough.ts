@@ -17,12 +17,13 @@ import {
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
   type Future,
+  partial,
   ProcessPoolExecutor,
   SerializationError,
   ThreadPoolExecutor,
   wait,
 } from "../mod.ts";
-import { greet } from "./tasks.ts";
+import { greet, HttpError, render } from "./tasks.ts";
 
 const TASKS = new URL("./tasks.ts", import.meta.url);
 
@@ -375,6 +376,31 @@ say(
   ts('await pool.submit(greet, "world")');
   show("", await pool.submit(greet, "world"));
   say("And onDone? Callbacks stay in this process: future.addDoneCallback(onDone).");
+}
+
+// ── 7 ───────────────────────────────────────────────────────────────────────────────────────────
+heading("7. functools.partial, exception classes and tracebacks");
+say(
+  "partial() binds leading arguments; the result crosses as its function plus the bound values.",
+  "JS has no keyword arguments, so render takes an options object first, and that is bound.",
+  "Classes exported by a module in `modules` cross by reference, as pickle sends them: an",
+  "HttpError thrown in the worker is an HttpError here.",
+);
+{
+  await using pool = new ProcessPoolExecutor({ maxWorkers: 1, modules: [TASKS] });
+  py("for line in pool.map(partial(render, scale=2), [[1, 2], [3]]): print(line)");
+  ts("for await (const line of pool.map(partial(render, { scale: 2 }), [[1, 2], [3]]))");
+  for await (const line of pool.map(partial(render, { scale: 2 }), [[1, 2], [3]])) show("", line);
+  py("try: pool.submit(render, [1], scale=0).result()");
+  py("except HTTPError as e: print(e.status)");
+  ts("const e = await pool.submit(render, { scale: 0 }, [1]).exception();");
+  const error = await pool.submit(render, { scale: 0 }, [1]).exception();
+  show("e instanceof HttpError", error instanceof HttpError);
+  show("e.status", (error as HttpError).status);
+  say(
+    "Its stack shows render's line in tasks.ts, then, as Python shows the caller's traceback, the",
+    "frames of the code that first submitted render (captured once per function).",
+  );
 }
 
 console.log("\nEvery pool is shut down. Next: examples/primes.ts and examples/fetch_pages.ts.");

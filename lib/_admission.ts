@@ -2,7 +2,10 @@
 // What a pool checks before it queues work: the modules whose exports go by reference, the
 // initializer, each function and its arguments, and the transfer list. Runtime-neutral.
 
+import { classLookup, followPath, locateClasses, restorePrototypes } from "./_classes.ts";
 import { type FunctionSpec, functionSpec, type ModuleRegistry } from "./_function_source.ts";
+import { partialOf } from "./_partial.ts";
+import { holdSite, siteOf } from "./_submit_site.ts";
 import {
   assertChunkCloneable,
   assertCloneable,
@@ -45,6 +48,11 @@ export class Admission {
     return this.#ready;
   }
 
+  /** The URLs of the modules whose exports go by reference, once loaded (workers import them). */
+  get modules(): string[] | undefined {
+    return this.#registry?.urls;
+  }
+
   /** The initializer as it travels to each worker; set once ready. */
   get initializerSpec(): FunctionSpec | undefined {
     return this.#initializerSpec;
@@ -79,19 +87,39 @@ export class Admission {
    * the transferred values now. A failure settles only the item's future: returns false then.
    */
   admit(item: WorkItem): boolean {
+    const classes = classLookup(this.#registry?.classes);
     try {
-      item.spec = functionSpec(item.fn, "fn", this.#registry);
+      const partial = partialOf(item.fn);
+      if (partial === undefined) {
+        item.spec = functionSpec(item.fn, "fn", this.#registry);
+        item.site = siteOf(item.spec, item.fn);
+      } else {
+        // partial(): the function crosses as itself; its bound values travel with the work.
+        item.spec = functionSpec(partial.func, "fn.func", this.#registry);
+        item.site = siteOf(item.spec, partial.func);
+        assertCloneable(partial.args, this.#policy.transport, "fn.args", undefined, classes);
+        item.bound = partial.args as unknown[];
+      }
       if (item.transfer) this.#checkTransfer(item.transfer);
       if (item.kind === "task") {
-        assertCloneable(item.payload, this.#policy.transport, "args", item.transfer);
+        assertCloneable(item.payload, this.#policy.transport, "args", item.transfer, classes);
       } else {
-        assertChunkCloneable(item.payload, item.kind, this.#policy.transport);
+        assertChunkCloneable(item.payload, item.kind, this.#policy.transport, classes);
       }
+      if (classes !== undefined && classes.found.size > 0) item.classes = classes.found;
     } catch (error) {
       item.future.setException(error);
       return false;
     }
     return true;
+  }
+
+  /**
+   * Work that will be admitted later, once the modules are loaded: its function's submit site is
+   * captured now, while the stack is the caller's (`_submit_site.ts`).
+   */
+  hold(item: WorkItem): void {
+    holdSite(partialOf(item.fn)?.func ?? item.fn);
   }
 
   /**
@@ -104,7 +132,18 @@ export class Admission {
     if (this.#policy.transport !== "structured") return true; // refused by admit()
     try {
       const transfer = item.transfer as never[]; // the runtime's own Transferable type
+      // The copy is what is checked (before modules are loaded) and sent: with the originals'
+      // classes, and their instances found again in it.
       const moved = structuredClone({ payload: item.payload, transfer }, { transfer });
+      restorePrototypes(item.payload, moved.payload);
+      if (item.classes !== undefined) {
+        const entries = locateClasses(item.payload, item.classes, []);
+        item.classes = new Map();
+        for (const { p, url, name } of entries) {
+          const copy = followPath(moved.payload, p);
+          if (copy !== undefined) item.classes.set(copy, { url, name });
+        }
+      }
       item.payload = moved.payload;
       item.transfer = moved.transfer;
       return true;
@@ -125,8 +164,17 @@ export class Admission {
 
   #prepare(registry: ModuleRegistry | undefined): void {
     this.#registry = registry;
-    if (this.#policy.initializer) {
-      this.#initializerSpec = functionSpec(this.#policy.initializer, "initializer", registry);
+    const initializer = this.#policy.initializer;
+    if (initializer) {
+      const partial = partialOf(initializer);
+      if (partial === undefined) {
+        this.#initializerSpec = functionSpec(initializer, "initializer", registry);
+      } else {
+        // partial(): its bound values go before initargs (the policy's, which the pool sends).
+        this.#initializerSpec = functionSpec(partial.func, "initializer.func", registry);
+        assertCloneable(partial.args, this.#policy.transport, "initializer.args");
+        this.#policy.initargs = [...partial.args, ...this.#policy.initargs];
+      }
     }
     this.#ready = true;
   }

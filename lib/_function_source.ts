@@ -3,7 +3,9 @@
 // reference to a module export) and refuses functions that cannot cross.
 
 import { type Expression, parse } from "acorn";
+import { type ClassRef, indexClasses } from "./_classes.ts";
 import { freeVariables, WORKER_GLOBALS } from "./_free_variables.ts";
+import { partialOf } from "./_partial.ts";
 import { SerializationError } from "./errors.ts";
 
 /** How a function reaches a worker. */
@@ -34,6 +36,8 @@ type AnyFunction = Function;
 export class ModuleRegistry {
   /** The modules' URLs, in the order given. */
   readonly urls: string[];
+  /** The prototypes of the exported classes, to the module and name they cross by. */
+  readonly classes: Map<object, ClassRef>;
   #exports: Map<AnyFunction, ModuleSpec>;
 
   /**
@@ -41,14 +45,20 @@ export class ModuleRegistry {
    *
    * @param urls The modules' URLs.
    * @param exports Each exported function with the module and name to call it by.
+   * @param classes The prototypes of the exported classes, with their module and name.
    */
-  constructor(urls: string[], exports: Map<AnyFunction, ModuleSpec>) {
+  constructor(
+    urls: string[],
+    exports: Map<AnyFunction, ModuleSpec>,
+    classes: Map<object, ClassRef> = new Map(),
+  ) {
     this.urls = urls;
     this.#exports = exports;
+    this.classes = classes;
   }
 
   /**
-   * Import each module and index its exported functions. Strings that parse as URLs with a scheme
+   * Import each module and index its exported functions and classes. Strings that parse as URLs with a scheme
    * (`file:`, `https:`, `data:`, `node:`, `npm:`, `jsr:`, …) are kept; other strings are file paths,
    * resolved against the current working directory.
    *
@@ -70,7 +80,9 @@ export class ModuleRegistry {
       }
     }));
     const exports = new Map<AnyFunction, ModuleSpec>();
+    const classes = new Map<object, ClassRef>();
     namespaces.forEach((namespace, i) => {
+      indexClasses(urls[i]!, namespace, classes);
       for (const name of Object.keys(namespace)) {
         const value = namespace[name];
         if (typeof value === "function" && !exports.has(value)) {
@@ -78,7 +90,7 @@ export class ModuleRegistry {
         }
       }
     });
-    return new ModuleRegistry(urls, exports);
+    return new ModuleRegistry(urls, exports, classes);
   }
 
   /**
@@ -112,6 +124,15 @@ export function functionSpec(
 ): FunctionSpec {
   const byReference = registry?.lookup(fn);
   if (byReference !== undefined) return byReference;
+  if (partialOf(fn) !== undefined) {
+    // The pools send a partial as its function plus its values (lib/_admission.ts); other callers
+    // of this function do not.
+    throw new SerializationError(
+      `${role} is a partial(), which this executor cannot send; submit its function (\`.func\`) ` +
+        "and pass the bound values (`.args`) as arguments",
+      { path: role },
+    );
+  }
   let analysis = byFunction.get(fn);
   if (analysis === undefined) {
     analysis = analyze(fn);

@@ -38,7 +38,7 @@ import { Events } from "./_events.ts";
 import { PoolCounters } from "./_pool_stats.ts";
 import { CrashPolicy, type OnWorkerCrash } from "./_crash_policy.ts";
 import { PoolWorker } from "./_pool_worker.ts";
-import { chunkOutcome, PROTOCOL_VERSION, type WorkerMessage } from "./_protocol.ts";
+import { PROTOCOL_VERSION, settleFromReply, type WorkerMessage } from "./_protocol.ts";
 import { Queue } from "./_queue.ts";
 import { ClaimCells, ClaimTable } from "./_sent_ahead.ts";
 import { decodeThrown, describeCloneFailure, type Transport } from "./_serialize.ts";
@@ -198,6 +198,7 @@ export class PoolCore {
     // is mostly the worker's own start-up, which runs on its own thread meanwhile.
     if (admission.ready && this.#workers.size === 0) this.#spawn();
     if (admission.ready && !admission.admit(item)) return item.future;
+    if (!admission.ready) admission.hold(item); // its submit site, for its errors' stacks
     if (!admission.moveTransfers(item)) return item.future;
     if (signal) item.watchAbort((reason) => this.#abort(item, reason));
     item.queued = true;
@@ -641,6 +642,7 @@ export class PoolCore {
         };
         const initializer = this.#admission.initializerSpec;
         if (initializer) init.initializer = initializer;
+        if (this.#admission.modules) init.modules = this.#admission.modules;
         if (worker.claims) init.claims = this.#claims!.shared(worker.claims.slot);
         try {
           worker.handle!.postMessage(init);
@@ -681,9 +683,7 @@ export class PoolCore {
           queueMicrotask(this.#flushAll);
         }
         if (!item.future.done()) {
-          if (message.t === "ok") item.future.setResult(message.value);
-          else if (message.t === "err") item.future.setException(decodeThrown(message.error));
-          else item.future.setResult(chunkOutcome(message));
+          settleFromReply(item, message);
         }
         this.#beginNext(worker, now);
         this.#settleIdle(worker);

@@ -2,6 +2,7 @@
 // One worker of a pool, as the host sees it: its handle, the work it holds, what it has been sent
 // and whether it keeps the program alive. Runtime-neutral.
 
+import { locateClasses } from "./_classes.ts";
 import { functionKey } from "./_function_source.ts";
 import { HostFunctionTable } from "./_function_table.ts";
 import { type ChunkMessage, type HostMessage, type TaskMessage, workMessage } from "./_protocol.ts";
@@ -179,6 +180,8 @@ export class PoolWorker {
     const key = functionKey(spec);
     const message = workMessage(item.id, item.kind, key, item.payload);
     if (withSpec || (!this.functions.has(key) && !sent?.has(key))) message.spec = spec;
+    if (item.bound !== undefined) message.b = item.bound;
+    if (item.classes !== undefined) message.classes = locateClasses(message, item.classes, []);
     if (this.claims !== undefined) {
       message.k = item.ticket!;
       if (item.cell !== undefined) message.c = item.cell;

@@ -1,15 +1,22 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // Every message between a host and its workers; imported by both sides. Runtime-neutral.
 
+import { type ClassEntry, reviveClasses } from "./_classes.ts";
 import type { FunctionSpec } from "./_function_source.ts";
 import type { SharedClaims } from "./_sent_ahead.ts";
+import { addCallerFrames, type SubmitSite } from "./_submit_site.ts";
+import type { Future } from "./future.ts";
 import type { ChunkOutcome } from "./_map.ts";
 import { pack, type Packed } from "./_packed.ts";
 import { decodeThrown, type EncodedThrown, type Transport } from "./_serialize.ts";
 import type { UnitKind } from "./_work_item.ts";
 
 /** Bumped whenever a message changes shape; host and worker must agree. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
+
+// Any message with values may carry `classes`: the instances of classes sent by reference in it, by their
+// paths from the message itself (`["args", 0]`), which the receiver gives their prototype back
+// (lib/_classes.ts). A message without such instances has no `classes`.
 
 // ── worker → host ───────────────────────────────────────────────────────────────────────────────
 
@@ -32,6 +39,7 @@ export interface OkMessage {
   t: "ok";
   id: number;
   value: unknown;
+  classes?: ClassEntry[];
 }
 /** A task threw. */
 export interface ErrMessage {
@@ -48,6 +56,7 @@ export interface ChunkDoneMessage {
   id: number;
   values: Packed;
   failed?: { index: number; error: EncodedThrown };
+  classes?: ClassEntry[];
 }
 
 /**
@@ -88,6 +97,8 @@ export interface InitMessage {
   transport: Transport;
   initializer?: FunctionSpec;
   initargs: unknown[];
+  /** The pool's `modules`: the worker imports them, to know the classes sent by reference. */
+  modules?: string[];
   /**
    * Thread pools: the claim cells of work sent ahead (see `_sent_ahead.ts`), shared with the
    * host, which takes back work a worker has not started when another worker is idle.
@@ -104,6 +115,9 @@ export interface TaskMessage {
   key: string;
   spec?: FunctionSpec;
   args: unknown[];
+  /** A `partial()`'s bound values: the function is called with them before `args`. */
+  b?: unknown[];
+  classes?: ClassEntry[];
   /** Sent ahead to a busy worker: its claim cell, which the worker must win before it starts. */
   c?: number;
   /** Thread pools: its ticket, its place in submission order (see `_sent_ahead.ts`). */
@@ -112,10 +126,20 @@ export interface TaskMessage {
 /**
  * Run one function over several argument lists, in order, stopping at the first failure. When
  * every list has one argument (map), `items` holds the arguments themselves, which is cheaper to
- * send than as many one-element arrays (and packed, when they are all numbers).
+ * send than as many one-element arrays (and packed, when they are all numbers). `b`, as in a task:
+ * a `partial()`'s bound values, passed before each call's arguments.
  */
 export type ChunkMessage =
-  & { t: "chunk"; id: number; key: string; spec?: FunctionSpec; c?: number; k?: number }
+  & {
+    t: "chunk";
+    id: number;
+    key: string;
+    spec?: FunctionSpec;
+    b?: unknown[];
+    classes?: ClassEntry[];
+    c?: number;
+    k?: number;
+  }
   & ({ argLists: unknown[][]; items?: undefined } | { items: Packed; argLists?: undefined });
 /**
  * Drop the compiled copies of these functions (the oldest a worker was sent), so that a pool fed
@@ -168,6 +192,38 @@ export function workMessage(
     items[i] = args[0];
   }
   return { t: "chunk", id, key, items: pack(items) };
+}
+
+/**
+ * Settle a unit's future from its worker's reply: with the task's value, what it threw, or the
+ * chunk's outcome. Instances of classes sent by reference get their prototypes back first; a
+ * class that cannot be found fails the future with a `TypeError` naming it. An error's stack gets
+ * the caller's frames appended (`_submit_site.ts`).
+ *
+ * @param item The unit: its future (not done yet) and its function's submit site.
+ * @param message The worker's reply.
+ */
+export function settleFromReply(
+  item: { readonly future: Future<unknown>; readonly site: SubmitSite | undefined },
+  message: OkMessage | ErrMessage | ChunkDoneMessage,
+): void {
+  const { future } = item;
+  if (message.t === "err") {
+    const error = decodeThrown(message.error);
+    addCallerFrames(item.site, error);
+    return future.setException(error);
+  }
+  if (message.classes !== undefined) {
+    try {
+      reviveClasses(message, message.classes);
+    } catch (error) {
+      return future.setException(error);
+    }
+  }
+  if (message.t === "ok") return future.setResult(message.value);
+  const outcome = chunkOutcome(message);
+  if (outcome.error !== undefined) addCallerFrames(item.site, outcome.error.error);
+  future.setResult(outcome);
 }
 
 /** What a `chunk-done` message reports, as map() reads it. */

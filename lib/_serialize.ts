@@ -2,6 +2,15 @@
 // This module is runtime-neutral: what values can cross to and from a worker, and how a thrown
 // value travels back as plain data.
 
+import {
+  type ClassEntry,
+  classFor,
+  type ClassLookup,
+  classLookup,
+  type ClassRef,
+  locateClasses,
+  reviveClasses,
+} from "./_classes.ts";
 import { findUncloneable, type Transport } from "./_uncloneable.ts";
 import {
   BrokenExecutor,
@@ -22,6 +31,7 @@ export { findUncloneable, type Transport, type Uncloneable } from "./_uncloneabl
  * @param transport The transport it will travel by.
  * @param path The name of `value`, e.g. `"args"`.
  * @param transfer Objects that will be transferred rather than cloned.
+ * @param classes The classes that cross by reference; the instances found are added to it.
  * @throws {SerializationError} Naming the first offending value, e.g. `args[1].onDone is a
  * function, which cannot be cloned`, with that `path`.
  */
@@ -30,8 +40,9 @@ export function assertCloneable(
   transport: Transport,
   path: string,
   transfer?: readonly unknown[],
+  classes?: ClassLookup,
 ): void {
-  const found = findUncloneable(value, transport, path, transfer);
+  const found = findUncloneable(value, transport, path, transfer, classes);
   if (found) throw new SerializationError(`${found.path} ${found.reason}`, { path: found.path });
 }
 
@@ -43,16 +54,18 @@ export function assertCloneable(
  * @param payload The chunk's items or argument lists.
  * @param kind Which of the two `payload` is.
  * @param transport The transport the chunk will be sent by.
+ * @param classes The classes that cross by reference; the instances found are added to it.
  */
 export function assertChunkCloneable(
   payload: unknown[],
   kind: "items" | "argLists",
   transport: Transport,
+  classes?: ClassLookup,
 ): void {
-  if (kind === "argLists") return assertCloneable(payload, transport, "args");
+  if (kind === "argLists") return assertCloneable(payload, transport, "args", undefined, classes);
   // One walk for the whole chunk (a list of primitives is one step); only on a failure, the calls
   // one by one, for the path with the argument's place.
-  if (findUncloneable(payload, transport, "args") === undefined) return;
+  if (findUncloneable(payload, transport, "args", undefined, classes) === undefined) return;
   for (let i = 0; i < payload.length; i++) assertCloneable([payload[i]], transport, `args[${i}]`);
 }
 
@@ -97,8 +110,18 @@ export interface LostThrown {
   reason: string;
 }
 
+/**
+ * A value that can be sent as it is; `classes` lists the instances of classes sent by reference in it
+ * (see `_classes.ts`), by their paths from `value`.
+ */
+export interface SentValue {
+  t: "value";
+  value: unknown;
+  classes?: ClassEntry[];
+}
+
 /** A reference from an encoded error to another value: a cloneable value, a lost one, or an error. */
-export type EncodedRef = { t: "value"; value: unknown } | LostThrown | { t: "ref"; index: number };
+export type EncodedRef = SentValue | LostThrown | { t: "ref"; index: number };
 
 /** One error as plain data. */
 export interface EncodedError {
@@ -112,6 +135,10 @@ export interface EncodedError {
   errors?: EncodedRef[];
   /** Own enumerable properties that could be cloned. */
   props: Record<string, unknown>;
+  /** Instances of classes sent by reference in `props`, by their paths from `props`. */
+  classes?: ClassEntry[];
+  /** Its class, when that class is sent by reference: it is rebuilt with that prototype. */
+  cls?: ClassRef;
 }
 
 /**
@@ -119,7 +146,7 @@ export interface EncodedError {
  * error's `cause` (Bun). Errors are a table, `errors[0]` being the thrown one, so cause cycles and
  * shared causes survive.
  */
-export type EncodedThrown = { t: "value"; value: unknown } | LostThrown | {
+export type EncodedThrown = SentValue | LostThrown | {
   t: "error";
   errors: EncodedError[];
 };
@@ -140,20 +167,26 @@ const BUILT_IN = [
  * Encode what a task threw. An error keeps its name, message, stack, `cause` (recursively), an
  * `AggregateError`'s `errors`, and its own enumerable properties that can be cloned (the others
  * are dropped one by one). A non-error is kept as it is if it can be cloned; otherwise only where
- * and why it could not be sent is kept.
+ * and why it could not be sent is kept. With `classes`, an error (or a value in one) of a class
+ * sent by reference is recorded as such, to be rebuilt with its class's prototype.
  *
  * @param thrown The thrown value.
  * @param transport The transport the record will travel by.
+ * @param classes The classes sent by reference, by prototype.
  * @returns A record that `transport` can carry. Never throws.
  */
-export function encodeThrown(thrown: unknown, transport: Transport): EncodedThrown {
+export function encodeThrown(
+  thrown: unknown,
+  transport: Transport,
+  classes?: Map<object, ClassRef>,
+): EncodedThrown {
   try {
-    if (!isError(thrown)) return encodeValue(thrown, transport, "error");
+    if (!isError(thrown)) return encodeValue(thrown, transport, "error", classes);
     const errors: EncodedError[] = [];
     const indices = new Map<object, number>();
     const queue: { error: object; path: string }[] = [];
     const ref = (value: unknown, path: string): EncodedRef => {
-      if (!isError(value)) return encodeValue(value, transport, path);
+      if (!isError(value)) return encodeValue(value, transport, path, classes);
       let index = indices.get(value);
       if (index === undefined) {
         index = queue.length;
@@ -165,7 +198,7 @@ export function encodeThrown(thrown: unknown, transport: Transport): EncodedThro
     ref(thrown, "error");
     for (let i = 0; i < queue.length; i++) {
       const { error, path } = queue[i]!;
-      errors.push(encodeError(error, path, transport, ref));
+      errors.push(encodeError(error, path, transport, ref, classes));
     }
     return { t: "error", errors };
   } catch (error) {
@@ -184,11 +217,11 @@ export function encodeThrown(thrown: unknown, transport: Transport): EncodedThro
  */
 export function decodeThrown(encoded: EncodedThrown): unknown {
   try {
-    if (encoded.t === "value") return encoded.value;
+    if (encoded.t === "value") return valueOf(encoded);
     if (encoded.t === "lost") return lostError(encoded);
     const built = encoded.errors.map(buildError);
     const resolve = (ref: EncodedRef): unknown =>
-      ref.t === "ref" ? built[ref.index] : ref.t === "value" ? ref.value : lostError(ref);
+      ref.t === "ref" ? built[ref.index] : ref.t === "value" ? valueOf(ref) : lostError(ref);
     encoded.errors.forEach((record, i) => {
       if (record.cause) define(built[i]!, "cause", resolve(record.cause), false);
       if (record.errors) define(built[i]!, "errors", record.errors.map(resolve), false);
@@ -201,12 +234,19 @@ export function decodeThrown(encoded: EncodedThrown): unknown {
   }
 }
 
+function valueOf(sent: SentValue): unknown {
+  if (sent.classes !== undefined) reviveClasses(sent.value, sent.classes);
+  return sent.value;
+}
+
 function encodeValue(
   value: unknown,
   transport: Transport,
   path: string,
-): { t: "value"; value: unknown } | LostThrown {
-  const found = findUncloneable(value, transport, path);
+  classes: Map<object, ClassRef> | undefined,
+): SentValue | LostThrown {
+  const lookup = classLookup(classes);
+  const found = findUncloneable(value, transport, path, undefined, lookup);
   if (found) return { t: "lost", path: found.path, reason: found.reason };
   // Inspection cannot see through a proxy: a trial clone is the last word (errors are rare).
   if (value !== null && typeof value === "object") {
@@ -216,6 +256,9 @@ function encodeValue(
       return { t: "lost", path, reason: `could not be cloned (${messageOf(error)})` };
     }
   }
+  if (lookup !== undefined && lookup.found.size > 0) {
+    return { t: "value", value, classes: locateClasses(value, lookup.found, []) };
+  }
   return { t: "value", value };
 }
 
@@ -224,6 +267,7 @@ function encodeError(
   path: string,
   transport: Transport,
   ref: (value: unknown, path: string) => EncodedRef,
+  classes: Map<object, ClassRef> | undefined,
 ): EncodedError {
   const base = baseOf(error);
   const name = read(error, "name");
@@ -239,7 +283,7 @@ function encodeError(
     props: {},
   };
   const stack = read(error, "stack");
-  if (typeof stack === "string") record.stack = stack;
+  if (typeof stack === "string") record.stack = withoutWorkerLoop(stack);
   if (Object.hasOwn(error, "cause")) record.cause = ref(read(error, "cause"), `${path}.cause`);
   const aggregate = base === "AggregateError" && Array.isArray(read(error, "errors"));
   if (aggregate) {
@@ -252,10 +296,32 @@ function encodeError(
     if (key === "errors" && aggregate) continue;
     const raw = read(error, key, UNREADABLE);
     if (raw === UNREADABLE) continue;
-    const value = encodeValue(raw, transport, key);
-    if (value.t === "value") record.props[key] = value.value;
+    const value = encodeValue(raw, transport, key, classes);
+    if (value.t !== "value") continue;
+    record.props[key] = value.value;
+    for (const entry of value.classes ?? []) {
+      (record.classes ??= []).push({ ...entry, p: [key, ...entry.p] });
+    }
   }
+  const cls = classes?.get(Object.getPrototypeOf(error));
+  if (cls !== undefined) record.cls = cls;
   return record;
+}
+
+// The package's worker loop (workers/), as frames name it: with or without the file: scheme.
+const WORKERS = new URL("../workers/", import.meta.url);
+const WORKER_PATHS = [WORKERS.href, decodeURIComponent(WORKERS.pathname)];
+
+// A task's stack, cut at the first frame of the worker loop that called the task: what follows is
+// the loop and the runtime's message dispatch, never the task's own code. Kept whole if nothing of
+// it would remain (the loop itself threw) or the loop is not found (a bundle).
+function withoutWorkerLoop(stack: string): string {
+  const lines = stack.split("\n");
+  const cut = lines.findIndex((line) =>
+    /^\s+at /.test(line) && WORKER_PATHS.some((path) => line.includes(path))
+  );
+  if (cut === -1 || !lines.slice(0, cut).some((line) => /^\s+at /.test(line))) return stack;
+  return lines.slice(0, cut).join("\n");
 }
 
 function buildError(record: EncodedError): Error {
@@ -272,6 +338,10 @@ function buildError(record: EncodedError): Error {
     const base = (BUILT_IN as readonly string[]).includes(record.base) ? g[record.base] : undefined;
     error = new (base ?? Error)(record.message);
   }
+  // Its own class, if known here: the built-in object, with that prototype (no constructor runs).
+  const cls = record.cls === undefined ? undefined : classFor(record.cls);
+  if (cls !== undefined) Object.setPrototypeOf(error, (cls as { prototype: object }).prototype);
+  if (record.classes !== undefined) reviveClasses(record.props, record.classes);
   if (error.name !== record.name) define(error, "name", record.name, false);
   if (record.stack !== undefined) define(error, "stack", record.stack, false);
   for (const key of Object.keys(record.props)) define(error, key, record.props[key], true);

@@ -1,6 +1,7 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // This module is runtime-neutral: it finds the first value a transport cannot carry, by inspection.
 
+import type { ClassLookup } from "./_classes.ts";
 import { isProxy } from "./runtime/proxy.ts";
 
 /**
@@ -25,7 +26,10 @@ export interface Uncloneable {
  * Refused: functions, symbols, proxies (of anything: every runtime's clone refuses them),
  * `WeakMap`/`WeakSet`/`WeakRef`/`FinalizationRegistry`, `Promise`, `MessagePort` (unless in
  * `transfer`), other host objects (`URL`, `Headers`, …), and instances of classes (including
- * subclasses of `Array`, `Map`, …) whose prototype would be lost. Errors of any class pass: only
+ * subclasses of `Array`, `Map`, …) whose prototype would be lost, unless `classes` knows their
+ * class (an export of a module in the pool's `modules`): then they pass, are checked as their own
+ * data (own enumerable properties, or the entries of a subclass of `Array`, `Map` or `Set`), and
+ * are added to `classes.found`, as are errors of such a class. Errors of any class pass: only
  * their `cause` and an `AggregateError`'s `errors` are checked (as values they arrive as their
  * built-in class; thrown errors keep more, see `encodeThrown`). Typed arrays of any class pass (a
  * `Buffer` arrives as a `Uint8Array`). Symbol-keyed and non-enumerable properties pass, since a
@@ -43,6 +47,7 @@ export interface Uncloneable {
  * @param transport The transport it will travel by.
  * @param path The name of `value` itself, e.g. `"args"` or `"result"`.
  * @param transfer Objects that will be transferred rather than cloned.
+ * @param classes The classes that cross by reference, and where the instances found go.
  * @returns The first offending value, or `undefined` if none was found.
  */
 export function findUncloneable(
@@ -50,12 +55,13 @@ export function findUncloneable(
   transport: Transport,
   path: string,
   transfer?: readonly unknown[],
+  classes?: ClassLookup,
 ): Uncloneable | undefined {
   if (!needsCheck(value)) return undefined;
   if (isPrimitiveList(value)) return undefined;
   let failure: Failure | undefined;
   try {
-    failure = check(value, { seen: new Set(), transport, transfer }, 0);
+    failure = check(value, { seen: new Set(), transport, transfer, classes }, 0);
   } catch {
     return undefined; // out of stack, say: the real clone has the last word
   }
@@ -90,6 +96,7 @@ interface Context {
   seen: Set<object>;
   transport: Transport;
   transfer: readonly unknown[] | undefined;
+  classes: ClassLookup | undefined;
 }
 
 /** Why a value was refused, and the steps to it from the checked value, innermost first. */
@@ -147,7 +154,7 @@ function check(x: unknown, context: Context, depth: number): Failure | undefined
   let kind: Kind | string;
   let keys: string[] | undefined;
   try {
-    kind = classify(object, context.transport, context.transfer);
+    kind = classify(object, context);
     if (kind === PLAIN) keys = Object.keys(object);
     else if (kind === ERROR) keys = errorKeys(object);
   } catch (error) {
@@ -272,20 +279,26 @@ function knownPrototypes(): Map<object, Kind> {
   return map;
 }
 
-function classify(
-  x: object,
-  transport: Transport,
-  transfer: readonly unknown[] | undefined,
-): Kind | string {
+function classify(x: object, context: Context): Kind | string {
+  const { transport, transfer, classes } = context;
   const proto = Object.getPrototypeOf(x);
   if (proto === Object.prototype || proto === null) return PLAIN;
   known ??= knownPrototypes();
   let kind = known.get(proto);
   if (kind === undefined) {
     if (ArrayBuffer.isView(x)) kind = VIEW;
-    else if (x instanceof Error) return ERROR; // any class of error
-    else if (transfer?.includes(x)) return LEAF;
-    else return describeInstance(x, proto);
+    else if (x instanceof Error) {
+      // Any class of error; one of a known class gets its prototype back on arrival.
+      const ref = classes?.classOf(proto);
+      if (ref !== undefined) classes!.found.set(x, ref);
+      return ERROR;
+    } else if (transfer?.includes(x)) return LEAF;
+    else {
+      const ref = classes?.classOf(proto);
+      if (ref === undefined || isGenerator(x)) return describeInstance(x, proto);
+      classes!.found.set(x, ref);
+      return dataKind(x);
+    }
   }
   if (kind < LEAF) return kind;
   if (transport === "structured") return LEAF;
@@ -298,6 +311,20 @@ function classify(
     return `is ${what}, which cannot be sent to a child process`;
   }
   return LEAF;
+}
+
+// How an instance of a known class is copied: as what it is underneath.
+function dataKind(x: object): Kind {
+  if (Array.isArray(x)) return ARRAY;
+  if (x instanceof Map) return MAP;
+  if (x instanceof Set) return SET;
+  if (x instanceof Date || x instanceof RegExp) return LEAF;
+  return PLAIN;
+}
+
+function isGenerator(x: object): boolean {
+  const tag = Object.prototype.toString.call(x);
+  return tag === "[object Generator]" || tag === "[object AsyncGenerator]";
 }
 
 function isShared(buffer: ArrayBufferLike): boolean {

@@ -1,7 +1,9 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // A pool's record of one unit of work, from submit() to its settled future. Runtime-neutral.
 
+import type { ClassRef } from "./_classes.ts";
 import type { FunctionSpec } from "./_function_source.ts";
+import type { SubmitSite } from "./_submit_site.ts";
 import type { SentAhead } from "./_sent_ahead.ts";
 import { Future } from "./future.ts";
 import { kOnDone } from "./_symbols.ts";
@@ -24,6 +26,12 @@ export class WorkItem implements SentAhead {
   /** What moves instead of being copied; replaced by the moved copies at admission. */
   transfer: readonly Transferable[] | undefined;
   readonly signal: AbortSignal | undefined;
+  /** A `partial()`'s bound values, passed before the arguments; set at admission. */
+  bound: unknown[] | undefined = undefined;
+  /** The instances of classes sent by reference in its values, if any; set at admission. */
+  classes: Map<object, ClassRef> | undefined = undefined;
+  /** Where its function was first submitted, for its errors' stacks; set at admission. */
+  site: SubmitSite | undefined = undefined;
   /** How the function travels; set at admission. */
   spec: FunctionSpec | undefined;
   ticket: number | undefined = undefined;

@@ -93,11 +93,26 @@ export function executorContract(kind: PoolKind): void {
       await assert.rejects(future.result(), (e) => e === error);
     });
 
-    test(`${name}: errors of custom classes arrive as Error with their name`, async () => {
+    test(`${name}: errors of classes no module in \`modules\` exports arrive as their built-in base with their name`, async () => {
       await using pool = make({ maxWorkers: 1, modules: [TASKS] });
-      const { validate } = await import(TASKS.href);
+      const error = await pool.submit(() => {
+        class LocalError extends TypeError {
+          override name = "LocalError";
+          field = "value";
+        }
+        throw new LocalError("value is empty");
+      }).exception() as Error & { field: string };
+      assert.equal(Object.getPrototypeOf(error), TypeError.prototype);
+      assert.equal(error.name, "LocalError");
+      assert.equal(error.message, "value is empty");
+      assert.equal(error.field, "value");
+    });
+
+    test(`${name}: errors of a class exported by a module in \`modules\` arrive as that class`, async () => {
+      await using pool = make({ maxWorkers: 1, modules: [TASKS] });
+      const { validate, ValidationError } = await import(TASKS.href);
       const error = await pool.submit(validate, "").exception() as Error & { field: string };
-      assert.ok(error instanceof Error);
+      assert.ok(error instanceof ValidationError);
       assert.equal(error.name, "ValidationError");
       assert.equal(error.message, "value is empty");
       assert.equal(error.field, "value");

@@ -9,6 +9,7 @@ import {
   BrokenExecutor,
   type Future,
   InvalidStateError,
+  partial,
   SerializationError,
   wait,
 } from "../mod.ts";
@@ -257,6 +258,8 @@ describe(
       });
       const local = 5;
       await assert.rejects(executor.submit(() => local).result(), SerializationError);
+      const bound = executor.submit(partial((a: number, b: number) => a + b, 1), 2);
+      await assert.rejects(bound.result(), { name: "SerializationError", path: "fn" });
     });
 
     test("a task or result over the server's message size fails clearly, at once", async () => {

@@ -82,6 +82,11 @@ test("examples/walkthrough runs every step, shuts its pools down and exits 0", a
     '→ "Hello, world!"',
     '→ "Hello, world!"',
     '→ "Hello, world!"',
+    "7. functools.partial",
+    '→ "2 4"',
+    '→ "6"',
+    "e instanceof HttpError → true",
+    "e.status → 400",
     "Every pool is shut down.",
   ]);
 });

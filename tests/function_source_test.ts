@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { functionKey, functionSpec, ModuleRegistry } from "../lib/_function_source.ts";
 import { WORKER_GLOBALS } from "../lib/_free_variables.ts";
 import { SerializationError } from "../lib/errors.ts";
+import { partial } from "../lib/partial.ts";
 import { add, offset, pid } from "./testdata/math_tasks.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -590,4 +591,14 @@ test("functionSpec() keeps a sloppy-mode function sloppy and makes the others st
     }, []),
     undefined,
   );
+});
+
+test("functionSpec() refuses a partial(), which only the pools send (as its function and values)", () => {
+  const p = partial((a: number, b: number) => a + b, 1);
+  assert.throws(() => functionSpec(p, "fn"), {
+    name: "SerializationError",
+    path: "fn",
+    message: "fn is a partial(), which this executor cannot send; submit its function (`.func`) " +
+      "and pass the bound values (`.args`) as arguments",
+  });
 });

@@ -2,7 +2,13 @@
 // What a worker sends its host, encoded for the pool's transport. Runtime-neutral.
 
 import { pack } from "../lib/_packed.ts";
-import { PROTOCOL_VERSION, type WorkerMessage } from "../lib/_protocol.ts";
+import { type ClassLookup, classLookup, type ClassRef, locateClasses } from "../lib/_classes.ts";
+import {
+  type ChunkDoneMessage,
+  type OkMessage,
+  PROTOCOL_VERSION,
+  type WorkerMessage,
+} from "../lib/_protocol.ts";
 import {
   describeCloneFailure,
   encodeThrown,
@@ -27,6 +33,10 @@ export interface ChunkFailure {
 export class Replies {
   /** The pool's transport, which decides what a result may hold; set by `init`. */
   transport: Transport = "structured";
+  /** The classes sent by reference (the pool's modules' exports), by prototype; set by `init`. */
+  classes: Map<object, ClassRef> | undefined;
+  /** The instances of those classes in the results of the chunk being run. */
+  #chunkClasses: ClassLookup | undefined;
   #port: HostPort;
 
   /**
@@ -54,7 +64,10 @@ export class Replies {
    * @param error What the initializer (or the version check) threw.
    */
   initError(error: unknown): void {
-    this.#port.post({ t: "init-error", error: encodeThrown(error, this.transport) });
+    this.#port.post({
+      t: "init-error",
+      error: encodeThrown(error, this.transport, this.classes),
+    });
   }
 
   /**
@@ -64,7 +77,8 @@ export class Replies {
    * @param value Its result.
    */
   result(id: number, value: unknown): void {
-    const bad = findUncloneable(value, this.transport, "result");
+    const classes = classLookup(this.classes);
+    const bad = findUncloneable(value, this.transport, "result", undefined, classes);
     if (bad) {
       return this.error(
         id,
@@ -72,7 +86,11 @@ export class Replies {
       );
     }
     try {
-      this.#port.post({ t: "ok", id, value } satisfies WorkerMessage);
+      const reply: OkMessage = { t: "ok", id, value };
+      if (classes !== undefined && classes.found.size > 0) {
+        reply.classes = locateClasses(reply, classes.found, []);
+      }
+      this.#port.post(reply);
     } catch (error) {
       this.error(id, describeCloneFailure(value, this.transport, "result", error));
     }
@@ -85,7 +103,7 @@ export class Replies {
    * @param error What it threw (any value).
    */
   error(id: number, error: unknown): void {
-    this.#port.post({ t: "err", id, error: encodeThrown(error, this.transport) });
+    this.#port.post({ t: "err", id, error: encodeThrown(error, this.transport, this.classes) });
   }
 
   /**
@@ -95,7 +113,8 @@ export class Replies {
    * @throws {SerializationError} Naming the offending part.
    */
   checkResult(value: unknown): void {
-    const bad = findUncloneable(value, this.transport, "result");
+    if (this.classes !== undefined) this.#chunkClasses ??= classLookup(this.classes);
+    const bad = findUncloneable(value, this.transport, "result", undefined, this.#chunkClasses);
     if (bad) throw unsendable(bad);
   }
 
@@ -109,12 +128,20 @@ export class Replies {
    */
   chunk(id: number, values: unknown[], failed: ChunkFailure | undefined): void {
     const packed = pack(values);
-    const reply: WorkerMessage = failed === undefined ? { t: "chunk-done", id, values: packed } : {
-      t: "chunk-done",
-      id,
-      values: packed,
-      failed: { index: failed.index, error: encodeThrown(failed.error, this.transport) },
-    };
+    const reply: ChunkDoneMessage = failed === undefined
+      ? { t: "chunk-done", id, values: packed }
+      : {
+        t: "chunk-done",
+        id,
+        values: packed,
+        failed: {
+          index: failed.index,
+          error: encodeThrown(failed.error, this.transport, this.classes),
+        },
+      };
+    const found = this.#chunkClasses?.found;
+    this.#chunkClasses = undefined;
+    if (found !== undefined && found.size > 0) reply.classes = locateClasses(reply, found, []);
     try {
       this.#port.post(reply);
     } catch (error) {

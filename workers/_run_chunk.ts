@@ -2,6 +2,7 @@
 // Running a chunk in a worker (map's batches): one function over its items in order, stopping at
 // the first failure, answered in one reply. Runtime-neutral.
 
+import { reviveClasses } from "../lib/_classes.ts";
 import type { CompiledFunction, WorkerFunctionTable } from "../lib/_function_table.ts";
 import type { ChunkMessage } from "../lib/_protocol.ts";
 import type { ChunkFailure, Replies } from "./_replies.ts";
@@ -26,7 +27,9 @@ export function runChunk(
   let fn: CompiledFunction | Promise<CompiledFunction>;
   try {
     if (message.spec !== undefined) functions.define(message.key, message.spec);
+    if (message.classes !== undefined) reviveClasses(message, message.classes);
     fn = functions.get(message.key);
+    if (message.b !== undefined) fn = bindLeading(fn, message.b);
   } catch (error) {
     replies.chunk(message.id, values, { index: 0, error });
     return undefined;
@@ -82,4 +85,13 @@ async function finishChunk(
     failed = { index: 0, error };
   }
   replies.chunk(message.id, values, failed);
+}
+
+// A partial()'s function: its bound values before each call's own arguments.
+function bindLeading(
+  fn: CompiledFunction | Promise<CompiledFunction>,
+  bound: unknown[],
+): CompiledFunction | Promise<CompiledFunction> {
+  if (fn instanceof Promise) return fn.then((f) => bindLeading(f, bound) as CompiledFunction);
+  return (...args: unknown[]) => fn(...bound, ...args);
 }

@@ -2,6 +2,7 @@
 // Running one task in a worker: call its function, reply with the result or what it threw.
 // Runtime-neutral.
 
+import { reviveClasses } from "../lib/_classes.ts";
 import type { WorkerFunctionTable } from "../lib/_function_table.ts";
 import type { TaskMessage } from "../lib/_protocol.ts";
 import type { Replies } from "./_replies.ts";
@@ -23,11 +24,13 @@ export function runTask(
 ): Promise<void> | undefined {
   try {
     if (message.spec !== undefined) functions.define(message.key, message.spec);
+    if (message.classes !== undefined) reviveClasses(message, message.classes);
     const fn = functions.get(message.key);
+    const args = message.b === undefined ? message.args : [...message.b, ...message.args];
     if (fn instanceof Promise) {
-      return finishTask(message.id, fn.then((f) => f(...message.args)), replies);
+      return finishTask(message.id, fn.then((f) => f(...args)), replies);
     }
-    const value = fn(...message.args);
+    const value = fn(...args);
     if (isThenable(value)) return finishTask(message.id, value, replies);
     replies.result(message.id, value);
   } catch (error) {

@@ -9,16 +9,18 @@
 //     initializer, initargs,   ◀──  ready | init-error { error }
 //     claims }
 //   task { id, key, spec?,     ──▶  call the function                        ./_run_task.ts
-//     args, c?, k? }           ◀──  ok { id, value } | err { id, error }     ./_replies.ts
+//     args, b?, c?, k? }       ◀──  ok { id, value } | err { id, error }     ./_replies.ts
 //   chunk { id, key, spec?,    ──▶  call it on each item in turn             ./_run_chunk.ts
-//     argLists | items, c?, k? }◀── chunk-done { id, values, failed? }
+//     argLists | items,        ◀──  chunk-done { id, values, failed? }
+//     b?, c?, k? }
 //                              ◀──  yield { id }: held ahead, left unstarted  lib/_sent_ahead.ts
 //   task | chunk (older) | resume ──▶ run that first | start the held work
 //   forget { keys }            ──▶  drop those functions                     lib/_function_table.ts
 //   batch { messages }         ──▶  each message, in order
 //   exit                       ──▶  the worker ends
 //
-// `spec` comes with a key's first use (lib/_function_table.ts). `c` marks work sent ahead to a
+// `spec` comes with a key's first use (lib/_function_table.ts). `b` holds a `partial()`'s bound
+// values, passed before the call's own arguments. `c` marks work sent ahead to a
 // busy thread worker: its claim cell, which the worker must win before it starts the work; lost,
 // the work was taken back, and is dropped without a reply. `k` is its ticket (submission order):
 // work held ahead does not start while an older task waits behind a slow one in another worker;

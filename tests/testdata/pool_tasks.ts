@@ -55,3 +55,60 @@ export function createFile(path: string): string {
   writeFileSync(path, "");
   return "created";
 }
+
+// ── classes sent by reference (tests/class_reference_test.ts) ──────────────────────────────────
+
+/** Counts its constructor's calls in this process or thread. */
+export let pointsConstructed = 0;
+
+export class Point {
+  x: number;
+  y: number;
+  constructor(x: number, y: number) {
+    pointsConstructed++;
+    this.x = x;
+    this.y = y;
+  }
+  norm(): number {
+    return Math.hypot(this.x, this.y);
+  }
+}
+
+/** How many Points were constructed in this worker. */
+export function constructedHere(): number {
+  return pointsConstructed;
+}
+
+export function makePoint(x: number, y: number): Point {
+  return new Point(x, y);
+}
+
+/** Whether `p` is a Point here, and its norm. */
+export function checkPoint(p: unknown): [boolean, number] {
+  return [p instanceof Point, p instanceof Point ? p.norm() : NaN];
+}
+
+export class HttpError extends Error {
+  status: number;
+  constructor(status: number) {
+    super(`HTTP ${status}`);
+    this.name = "HttpError";
+    this.status = status;
+  }
+  get retryable(): boolean {
+    return this.status >= 500;
+  }
+}
+
+export function fetchStatus(status: number): never {
+  throw new HttpError(status);
+}
+
+/** A subclass of Map: crosses as its entries, with its prototype. */
+export class Inventory extends Map<string, Point> {
+  total(): number {
+    let sum = 0;
+    for (const p of this.values()) sum += p.norm();
+    return sum;
+  }
+}
