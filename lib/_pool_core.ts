@@ -21,8 +21,9 @@
 //
 // Thread pool: a task held ahead stays PENDING, cancellable, and can be taken back for a worker
 // that falls idle, until its worker wins its claim cell (_sent_ahead.ts); then it is RUNNING. A
-// worker that would start it while an older task waits behind a slow one elsewhere yields instead,
-// and is sent that older task (#onYield), so tasks start in submission order.
+// worker that would start it while an older task waits behind a slow one elsewhere yields instead;
+// that work goes back to the queue in order and the worker gets the oldest (#onYield), so tasks
+// start in submission order.
 // Process pool: one task goes ahead per busy child, only while at least maxWorkers tasks are queued
 // behind it, and waits there RUNNING (Python's call queue); what the replies read at one time free
 // up leaves for each child in one "batch" message (the flush).
@@ -459,26 +460,44 @@ export class PoolCore {
     }
   }
 
-  // `worker` left its work `id`, held ahead, unstarted: older work waits behind a slow task
-  // elsewhere. Send it all the older work that has not started, oldest first, then `resume`.
+  // `worker` left its work `id`, held ahead, unstarted: older work waits, unstarted, behind a slow
+  // task elsewhere. That older work and every unstarted task `worker` holds go back to the head of
+  // the queue in submission order, and `worker`, idle now, is sent the oldest first. It learns that
+  // it may go on from `resume`, which goes before anything else.
   #onYield(worker: PoolWorker, id: number): void {
     const held = worker.inflight.get(id);
+    const taken: WorkItem[] = [];
     if (held !== undefined) {
-      const older: [WorkItem, PoolWorker][] = [];
       for (const other of this.#workers) {
         if (other === worker || !other.claims || other.exitExpected) continue;
-        for (const item of other.claims.held()) {
-          if (!item.startedAhead && item.ticket! < held.ticket!) older.push([item, other]);
+        for (const item of [...other.claims.held()]) {
+          if (item.startedAhead || !(item.ticket! < held.ticket!)) continue;
+          if (this.#withdraw(other, item)) taken.push(item);
         }
       }
-      older.sort(([a], [b]) => a.ticket! - b.ticket!);
-      for (const [item, other] of older) {
-        if (!this.#withdraw(other, item)) continue; // started meanwhile
-        item.future.setRunningOrNotifyCancel();
-        this.#sendNow(worker, item, true);
+      if (taken.length > 0) {
+        for (const item of [...worker.claims!.held()]) {
+          if (!item.startedAhead && this.#withdraw(worker, item)) taken.push(item);
+        }
       }
     }
     worker.post({ t: "resume" });
+    if (taken.length === 0) return;
+    this.#requeue(taken);
+    this.#dispatch();
+  }
+
+  // Work taken back unstarted goes back to the head of the queue, in submission order: its futures
+  // are PENDING still, and it counts as queued until a worker takes it.
+  #requeue(items: WorkItem[]): void {
+    items.sort((a, b) => a.id - b.id);
+    for (const item of items) {
+      item.future[kStartGate](undefined);
+      item.queued = true;
+      this.#counters.queued++;
+    }
+    const behind = this.#queue.drain();
+    for (const item of [...items, ...behind]) this.#queue.push(item);
   }
 
   // Takes back the oldest work sent ahead to another worker and not started, and sends it to
@@ -529,9 +548,9 @@ export class PoolCore {
     this.#sendNow(worker, item);
   }
 
-  #sendNow(worker: PoolWorker, item: WorkItem, withSpec = false): void {
+  #sendNow(worker: PoolWorker, item: WorkItem): void {
     try {
-      worker.send(item, withSpec);
+      worker.send(item);
     } catch (error) {
       worker.claims?.release(item);
       this.#failUnsent(item, error);
@@ -789,20 +808,13 @@ export class PoolCore {
     const claims = worker.claims;
     if (!claims) return;
     const unstarted: WorkItem[] = [];
-    for (const item of [...claims.held()].sort((a, b) => a.id - b.id)) {
+    for (const item of [...claims.held()]) {
       if (item.startedAhead || item.future.done() || !claims.withdraw(item)) continue;
-      item.future[kStartGate](undefined);
       worker.undefer(item);
       worker.inflight.delete(item.id);
       unstarted.push(item);
     }
-    if (unstarted.length === 0) return;
-    for (const item of unstarted) {
-      item.queued = true; // waiting again: counted as queued until a worker takes it
-      this.#counters.queued++;
-    }
-    const behind = this.#queue.drain();
-    for (const item of [...unstarted, ...behind]) this.#queue.push(item);
+    if (unstarted.length > 0) this.#requeue(unstarted);
   }
 
   // ── breaking and closing ──────────────────────────────────────────────────────────────────────

@@ -92,13 +92,9 @@ export class PoolWorker {
 
   // ── sending ───────────────────────────────────────────────────────────────────────────────────
 
-  /**
-   * Sends `item` now; throws what postMessage threw (nothing was sent then). With `withSpec`, the
-   * function's spec goes along even if the worker has it: work that overtakes messages the worker
-   * has not read yet (the answer to a yield) must not rely on what those define.
-   */
-  send(item: WorkItem, withSpec = false): void {
-    const { message, key } = this.#message(item, undefined, withSpec);
+  /** Sends `item` now; throws what postMessage threw (nothing was sent then). */
+  send(item: WorkItem): void {
+    const { message, key } = this.#message(item, undefined);
     this.handle!.postMessage(message, item.transfer);
     this.#remember(key);
   }
@@ -174,17 +170,19 @@ export class PoolWorker {
   #message(
     item: WorkItem,
     sent: Set<string> | undefined,
-    withSpec = false,
   ): { message: TaskMessage | ChunkMessage; key: string } {
     const spec = item.spec!;
     const key = functionKey(spec);
     const message = workMessage(item.id, item.kind, key, item.payload);
-    if (withSpec || (!this.functions.has(key) && !sent?.has(key))) message.spec = spec;
+    if (!this.functions.has(key) && !sent?.has(key)) message.spec = spec;
     if (item.bound !== undefined) message.b = item.bound;
     if (item.classes !== undefined) message.classes = locateClasses(message, item.classes, []);
     if (this.claims !== undefined) {
       message.k = item.ticket!;
-      if (item.cell !== undefined) message.c = item.cell;
+      if (item.cell !== undefined) {
+        message.c = item.cell;
+        message.g = item.tag;
+      }
     }
     sent?.add(key);
     return { message, key };

@@ -12,7 +12,7 @@ import { decodeThrown, type EncodedThrown, type Transport } from "./_serialize.t
 import type { UnitKind } from "./_work_item.ts";
 
 /** Bumped whenever a message changes shape; host and worker must agree. */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 // Any message with values may carry `classes`: the instances of classes sent by reference in it, by their
 // paths from the message itself (`["args", 0]`), which the receiver gives their prototype back
@@ -120,6 +120,8 @@ export interface TaskMessage {
   classes?: ClassEntry[];
   /** Sent ahead to a busy worker: its claim cell, which the worker must win before it starts. */
   c?: number;
+  /** With `c`: the tag the worker must find in that cell. */
+  g?: number;
   /** Thread pools: its ticket, its place in submission order (see `_sent_ahead.ts`). */
   k?: number;
 }
@@ -138,6 +140,7 @@ export type ChunkMessage =
     b?: unknown[];
     classes?: ClassEntry[];
     c?: number;
+    g?: number;
     k?: number;
   }
   & ({ argLists: unknown[][]; items?: undefined } | { items: Packed; argLists?: undefined });

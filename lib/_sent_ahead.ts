@@ -9,7 +9,7 @@
 // a few claim cells, one per task it may hold ahead, each with the task's tag and ticket (its
 // place in submission order), and the ticket of the task the worker runs now.
 //
-//   host: hold(item)         cell = claimTag(id)        item's future stays PENDING
+//   host: hold(item)         cell = a fresh tag         item's future stays PENDING
 //   worker: claim()          tag → CLAIM_STARTED        the worker runs it; future reads RUNNING
 //   host: withdraw(item)     tag → 0                    taken back: re-sent elsewhere, or cancelled
 //
@@ -26,14 +26,10 @@
 /** How long a worker runs one task before the tasks waiting behind it count as held up, in ms. */
 export const STUCK_MS = 1;
 
-/**
- * The value a claim cell holds while the work `id` sent ahead is neither started nor taken back.
- * The worker starts it only if it swaps this for {@linkcode CLAIM_STARTED}; the host takes it back
- * only if it swaps this for 0. Exactly one of the two wins.
- */
-export function claimTag(id: number): number {
-  return (id % 0x3fffffff) + 1;
-}
+// A claim cell holds a tag while its work is neither started nor taken back: the worker starts the
+// work only if it swaps the tag for CLAIM_STARTED, the host takes it back only if it swaps it for 0.
+// Each time work is held ahead it gets a fresh tag (> 0), so that a message for work taken back
+// and sent ahead again, even to the same cell, can never claim the new copy.
 
 /** A claim cell's value once its worker has started the work. */
 export const CLAIM_STARTED = -1;
@@ -60,6 +56,8 @@ export interface SentAhead {
   ticket: number | undefined;
   /** Its claim cell, while it is sent ahead and neither started nor taken back. */
   cell: number | undefined;
+  /** The tag in its claim cell (fresh each time it is held). */
+  tag: number;
   /** Its worker won the cell: it stays there. */
   startedAhead: boolean;
 }
@@ -70,6 +68,7 @@ export class ClaimTable {
   readonly tickets: Float64Array;
   readonly slots: number;
   readonly cells: number;
+  #lastTag = 0;
 
   /**
    * @param slots How many workers may be alive at once.
@@ -83,6 +82,12 @@ export class ClaimTable {
     this.tickets = new Float64Array(
       new SharedArrayBuffer((slots + count) * Float64Array.BYTES_PER_ELEMENT),
     );
+  }
+
+  /** A tag no cell of this pool has held for a long while. */
+  nextTag(): number {
+    this.#lastTag = this.#lastTag === 0x3fffffff ? 1 : this.#lastTag + 1;
+    return this.#lastTag;
   }
 
   /** What the worker in `slot` gets in its `init` message. */
@@ -122,8 +127,9 @@ export class ClaimCells<W extends SentAhead> {
     this.#holders[cell] = item;
     item.cell = cell;
     const table = this.#table;
+    item.tag = table.nextTag();
     table.tickets[table.slots + this.#base + cell] = item.ticket!;
-    Atomics.store(table.tags, this.#base + cell, claimTag(item.id));
+    Atomics.store(table.tags, this.#base + cell, item.tag);
     return true;
   }
 
@@ -136,7 +142,7 @@ export class ClaimCells<W extends SentAhead> {
   /** Takes `item` back unstarted; false (and `item.startedAhead`) when its worker won. */
   withdraw(item: W): boolean {
     const cell = item.cell!;
-    const tag = claimTag(item.id);
+    const tag = item.tag;
     if (Atomics.compareExchange(this.#table.tags, this.#base + cell, tag, 0) !== tag) {
       item.startedAhead = true;
       return false;
@@ -192,9 +198,8 @@ export class WorkerClaims {
     return false;
   }
 
-  /** Claims work `id` held ahead in this worker's `cell`: false when the host took it back. */
-  claim(cell: number, id: number): boolean {
-    const tag = claimTag(id);
+  /** Claims the work held ahead in this worker's `cell` with `tag`: false when it was taken back. */
+  claim(cell: number, tag: number): boolean {
     return Atomics.compareExchange(this.#shared.tags, this.#base + cell, tag, CLAIM_STARTED) ===
       tag;
   }

@@ -36,6 +36,7 @@ export class WorkItem implements SentAhead {
   spec: FunctionSpec | undefined;
   ticket: number | undefined = undefined;
   cell: number | undefined = undefined;
+  tag = 0;
   startedAhead = false;
   /** It waits in the pool's queue (counted in the pool's `queued`). */
   queued = false;

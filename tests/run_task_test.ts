@@ -108,18 +108,38 @@ test("a forget inside a batch applies in the batch's order", async () => {
 });
 
 // Work sent ahead to a thread (claim cells) while an older task waits, unclaimed, in the cells of
-// another worker stuck on a slow task: the worker yields instead of starting its own, runs what the
-// host sends it (older work taken back), then its own at `resume`. The answer overtakes a `forget`
-// still waiting in the backlog, which must not drop the function the answer defines.
+// another worker stuck on a slow task: the worker yields instead of starting its own, and holds
+// everything after it until the host's `resume`. Then it starts the held work, unless the host
+// took it back meanwhile (to send the older work first): that is dropped without a reply, and its
+// function stays known.
 test("a worker yields work held ahead to older work stuck behind a slow task elsewhere", async () => {
   const table = new ClaimTable(2, 2);
   const other = new ClaimCells(table, 1);
-  const older = { id: 7, ticket: 3, cell: undefined as number | undefined, startedAhead: false };
+  const older = {
+    id: 7,
+    ticket: 3,
+    cell: undefined as number | undefined,
+    startedAhead: false,
+    tag: 0,
+  };
   assert.ok(other.hold(older)); // waits in worker 1's cells
   table.tickets[1] = clock() - 1000; // worker 1 has run its current task for a second
   const mine = new ClaimCells(table, 0);
-  const held = { id: 9, ticket: 5, cell: undefined as number | undefined, startedAhead: false };
-  assert.ok(mine.hold(held));
+  const held = {
+    id: 9,
+    ticket: 5,
+    cell: undefined as number | undefined,
+    startedAhead: false,
+    tag: 0,
+  };
+  const later = {
+    id: 11,
+    ticket: 6,
+    cell: undefined as number | undefined,
+    startedAhead: false,
+    tag: 0,
+  };
+  assert.ok(mine.hold(held) && mine.hold(later));
 
   const worker = startWorker();
   worker.send({
@@ -132,28 +152,31 @@ test("a worker yields work held ahead to older work stuck behind a slow task els
   await worker.replied(2);
   worker.replies.length = 0;
   const { replies, send, replied } = worker;
-  send({
-    t: "task",
-    id: 9,
-    key: "neg",
-    spec: spec("neg", "(x) => -x"),
-    args: [9],
-    c: held.cell!,
-    k: 5,
-  });
+  const neg = spec("neg", "(x) => -x");
+  send({ t: "task", id: 9, key: "neg", spec: neg, args: [9], c: held.cell!, g: held.tag, k: 5 });
   await replied(1);
   assert.deepEqual(replies[0], { t: "yield", id: 9 });
-  send({ t: "forget", keys: ["dbl"] }); // waits behind the held task
-  assert.ok(other.withdraw(older)); // the host takes the older task back and sends it here
-  send({ t: "task", id: 7, key: "dbl", spec: spec("dbl", "(x) => 2 * x"), args: [7], k: 3 });
+  send({ t: "task", id: 11, key: "neg", args: [11], c: later.cell!, g: later.tag, k: 6 }); // held back too
+  // The host takes back the older task and this worker's two, says resume, and sends the oldest.
+  assert.ok(other.withdraw(older) && mine.withdraw(held) && mine.withdraw(later));
   send({ t: "resume" });
+  send({ t: "task", id: 7, key: "dbl", spec: spec("dbl", "(x) => 2 * x"), args: [7], k: 3 });
+  send({ t: "task", id: 9, key: "neg", args: [9], k: 5 }); // `neg` is known: its spec came along
   await replied(3);
   assert.deepEqual(replies.slice(1), [{ t: "ok", id: 7, value: 14 }, {
     t: "ok",
     id: 9,
     value: -9,
   }]);
-  send({ t: "task", id: 10, key: "dbl", args: [10], k: 6 }); // the host counts `dbl` as known
+
+  // When nothing could be taken back (the older task started meanwhile), resume starts it.
+  assert.ok(mine.hold(held));
+  table.tickets[1] = clock() - 1000;
+  assert.ok(other.hold(older));
+  send({ t: "task", id: 9, key: "neg", args: [9], c: held.cell!, g: held.tag, k: 5 });
   await replied(4);
-  assert.deepEqual(replies[3], { t: "ok", id: 10, value: 20 });
+  assert.deepEqual(replies[3], { t: "yield", id: 9 });
+  send({ t: "resume" });
+  await replied(5);
+  assert.deepEqual(replies[4], { t: "ok", id: 9, value: -9 });
 });

@@ -14,7 +14,7 @@
 //     argLists | items,        ◀──  chunk-done { id, values, failed? }
 //     b?, c?, k? }
 //                              ◀──  yield { id }: held ahead, left unstarted  lib/_sent_ahead.ts
-//   task | chunk (older) | resume ──▶ run that first | start the held work
+//   resume                     ──▶  start the held work, unless taken back
 //   forget { keys }            ──▶  drop those functions                     lib/_function_table.ts
 //   batch { messages }         ──▶  each message, in order
 //   exit                       ──▶  the worker ends
@@ -24,7 +24,8 @@
 // busy thread worker: its claim cell, which the worker must win before it starts the work; lost,
 // the work was taken back, and is dropped without a reply. `k` is its ticket (submission order):
 // work held ahead does not start while an older task waits behind a slow one in another worker;
-// the worker yields, and the host sends it the older tasks, then `resume`.
+// the worker yields; the host takes the older work back (and this worker's), says `resume`, and
+// sends this worker the oldest.
 //
 // Tasks, chunks and forgets are handled one at a time, in arrival order (a worker may be sent
 // work ahead of the one it runs): one that finishes synchronously (the common case) is answered at
@@ -37,7 +38,6 @@ import type {
   ForgetMessage,
   HostMessage,
   InitMessage,
-  ResumeMessage,
   TaskMessage,
   WorkerMessage,
 } from "../lib/_protocol.ts";
@@ -76,8 +76,6 @@ class WorkerLoop {
   #busy = false;
   /** Work held ahead and left unstarted after a `yield`, until the host's `resume`. */
   #held: TaskMessage | ChunkMessage | undefined;
-  /** The host's answer to a yield: older work taken back from others, then `resume`. */
-  #answers = new Queue<TaskMessage | ChunkMessage | ResumeMessage>();
 
   constructor(port: HostPort, replies: Replies) {
     this.#port = port;
@@ -88,14 +86,12 @@ class WorkerLoop {
     switch (message.t) {
       case "task":
       case "chunk":
-        if (this.#held !== undefined && message.c === undefined) this.#answer(message);
-        else this.#take(message);
-        break;
       case "forget": // in order: work before it may still need what it names
-        this.#take(message);
+        if (this.#busy || this.#held !== undefined) this.#backlog.push(message);
+        else this.#run(message, true);
         break;
-      case "resume":
-        this.#answer(message);
+      case "resume": // the answer to a yield: the held work may start, unless it was taken back
+        this.#resume();
         break;
       case "batch":
         for (const inner of message.messages) this.receive(inner);
@@ -115,25 +111,6 @@ class WorkerLoop {
     void initialize(message, this.#replies);
   }
 
-  // Work in arrival order: now, or after what waits before it.
-  #take(message: Work): void {
-    if (this.#busy || this.#held !== undefined) this.#backlog.push(message);
-    else this.#run(message, true);
-  }
-
-  // Part of the host's answer to a yield: run before the held work, in order. It overtakes what
-  // waits in the backlog; a `forget` there came before it from the host, so it must not drop the
-  // function this answer defines.
-  #answer(message: TaskMessage | ChunkMessage | ResumeMessage): void {
-    if (message.t !== "resume" && message.spec !== undefined) {
-      for (const waiting of this.#backlog) {
-        if (waiting.t === "forget") waiting.keys = waiting.keys.filter((k) => k !== message.key);
-      }
-    }
-    this.#answers.push(message);
-    if (!this.#busy) this.#next();
-  }
-
   // Runs `message` unless it was sent ahead and must wait: taken back by the host (dropped), or,
   // with `inOrder`, to be left for older tasks held up behind a slow one elsewhere (held, and the
   // host asked for them).
@@ -148,7 +125,7 @@ class WorkerLoop {
           this.#port.post({ t: "yield", id: message.id } satisfies WorkerMessage);
           return;
         }
-        if (!claims.claim(message.c, message.id)) {
+        if (!claims.claim(message.c, message.g!)) {
           // Taken back by the host: dropped without a reply. The host counts its spec as sent,
           // so later work names the function by key only.
           if (message.spec !== undefined) this.#functions.define(message.key, message.spec);
@@ -165,23 +142,19 @@ class WorkerLoop {
     void pending.then(this.#next);
   }
 
-  // What waits runs, in order: the host's answers to a yield (then the held work), else the
-  // backlog, until something has to wait again.
+  #resume(): void {
+    const held = this.#held;
+    if (held === undefined) return;
+    this.#held = undefined;
+    this.#run(held, false);
+    if (!this.#busy) this.#next();
+  }
+
+  // The work that had to wait is answered: run what came meanwhile, until something has to wait
+  // again (an async task, or work held for a yield).
   #next = (): void => {
     this.#busy = false;
-    while (!this.#busy) {
-      if (this.#held !== undefined) {
-        const answer = this.#answers.shift();
-        if (answer === undefined) return; // the rest of the answer is on its way
-        if (answer.t !== "resume") {
-          this.#run(answer, false);
-          continue;
-        }
-        const held = this.#held;
-        this.#held = undefined;
-        this.#run(held, false);
-        continue;
-      }
+    while (!this.#busy && this.#held === undefined) {
       const work = this.#backlog.shift();
       if (work === undefined) return;
       this.#run(work, true);
