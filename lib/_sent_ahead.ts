@@ -24,7 +24,7 @@
 // either order.
 
 /** How long a worker runs one task before the tasks waiting behind it count as held up, in ms. */
-export const STUCK_MS = 1;
+export const STUCK_MS = 5;
 
 // A claim cell holds a tag while its work is neither started nor taken back: the worker starts the
 // work only if it swaps the tag for CLAIM_STARTED, the host takes it back only if it swaps it for 0.

@@ -219,11 +219,11 @@ test("ThreadPoolExecutor: queued tasks start in the order they were submitted, p
   await Promise.all(warm); // two idle workers
   const log = new Int32Array(new SharedArrayBuffer(4 * 16));
   const gate = new Int32Array(new SharedArrayBuffer(4));
-  // Each takes a few ms: tasks that start within a millisecond of each other on two workers may
+  // Each takes a while: tasks that start within STUCK_MS (5 ms) of each other on two workers may
   // start in either order (see _sent_ahead.ts).
   const record = (log: Int32Array, n: number) => {
     log[1 + Atomics.add(log, 0, 1)] = n;
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 15);
     return n;
   };
   const long = pool.submit(
