@@ -4,10 +4,12 @@
 
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
+import { freePort, waitForPort } from "../../examples/_local_nats.ts";
+
+export { freePort };
 
 /** The repository root (this file runs from tests/testdata/ or .npm_test/tests/testdata/). */
 export const ROOT: string = (() => {
@@ -32,18 +34,6 @@ export function natsServer(): { path: string } | { missing: string } {
     missing:
       "nats-server is not installed (apt-get install nats-server; `npm test` does it as root)",
   };
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A running nats-server. */
@@ -84,24 +74,6 @@ export async function startServer(config?: string): Promise<Server> {
     stop: (signal = "SIGTERM") => stopChild(child, signal),
     restart: start,
   };
-}
-
-async function waitForPort(port: number, log: () => string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = new Socket();
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-      socket.connect(port, "127.0.0.1");
-    });
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`nats-server did not start on port ${port}:\n${log()}`);
 }
 
 function stopChild(child: ChildProcess, signal: "SIGTERM" | "SIGKILL"): Promise<void> {
