@@ -5,7 +5,7 @@
 import { classLookup, followPath, locateClasses, restorePrototypes } from "./_classes.ts";
 import { type FunctionSpec, functionSpec, type ModuleRegistry } from "./_function_source.ts";
 import { partialOf } from "./_partial.ts";
-import { holdSite, siteOf } from "./_submit_site.ts";
+import { holdSite, siteOf, type SubmitSite } from "./_submit_site.ts";
 import {
   assertChunkCloneable,
   assertCloneable,
@@ -36,6 +36,11 @@ export class Admission {
   #initializerSpec: FunctionSpec | undefined;
   #ready = false;
   #starting = false;
+  /**
+   * The last function admitted (not a partial) and how it travels: a loop submits the same one
+   * again and again, and this spares it the lookups (its spec, its submit site) each time.
+   */
+  #last: { fn: unknown; spec: FunctionSpec; site: SubmitSite | undefined } | undefined;
 
   constructor(policy: AdmissionPolicy) {
     assertCloneable(policy.initargs, policy.transport, "initargs");
@@ -89,10 +94,15 @@ export class Admission {
   admit(item: WorkItem): boolean {
     const classes = classLookup(this.#registry?.classes);
     try {
-      const partial = partialOf(item.fn);
-      if (partial === undefined) {
-        item.spec = functionSpec(item.fn, "fn", this.#registry);
-        item.site = siteOf(item.spec, item.fn);
+      const last = this.#last;
+      const partial = last?.fn === item.fn ? undefined : partialOf(item.fn);
+      if (last?.fn === item.fn) {
+        item.spec = last.spec;
+        item.site = last.site;
+      } else if (partial === undefined) {
+        const spec = item.spec = functionSpec(item.fn, "fn", this.#registry);
+        item.site = siteOf(spec, item.fn);
+        this.#last = { fn: item.fn, spec, site: item.site };
       } else {
         // partial(): the function crosses as itself; its bound values travel with the work.
         item.spec = functionSpec(partial.func, "fn.func", this.#registry);

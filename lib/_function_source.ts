@@ -27,8 +27,14 @@ type ModuleSpec = Extract<FunctionSpec, { kind: "module" }>;
  * @returns A key that no other spec of this process has.
  */
 export function functionKey(spec: FunctionSpec): string {
-  return spec.kind === "source" ? spec.id : JSON.stringify([spec.url, spec.name]);
+  if (spec.kind === "source") return spec.id;
+  let key = moduleKeys.get(spec);
+  if (key === undefined) moduleKeys.set(spec, key = JSON.stringify([spec.url, spec.name]));
+  return key;
 }
+
+// A module spec is one object per export for the life of its registry: its key is made once.
+const moduleKeys = new WeakMap<ModuleSpec, string>();
 // deno-lint-ignore ban-types
 type AnyFunction = Function;
 

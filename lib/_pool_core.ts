@@ -43,8 +43,8 @@ import { PROTOCOL_VERSION, settleFromReply, type WorkerMessage } from "./_protoc
 import { Queue } from "./_queue.ts";
 import { ClaimCells, ClaimTable } from "./_sent_ahead.ts";
 import { decodeThrown, describeCloneFailure, type Transport } from "./_serialize.ts";
-import { kOnSettle, kStartGate } from "./_symbols.ts";
-import { type UnitKind, WorkItem } from "./_work_item.ts";
+import { kStartGate } from "./_symbols.ts";
+import { type UnitKind, WorkItem, type WorkOwner } from "./_work_item.ts";
 import { type BrokenExecutor, InvalidStateError, QueueFullError } from "./errors.ts";
 import type { SubmitOptions } from "./executor.ts";
 import type { ExecutorEvents, ExecutorStats } from "./executor_stats.ts";
@@ -119,7 +119,8 @@ export class PoolCore {
   #policy: PoolPolicy;
   #admission: Admission;
   #queue = new Queue<WorkItem>();
-  #workers = new Set<PoolWorker>();
+  /** Its live workers (a few: an array is cheaper to walk than a Set). */
+  #workers: PoolWorker[] = [];
   #broken: BrokenExecutor | undefined;
   /** What later submit() calls are told once the pool is broken. */
   #brokenMessage = "";
@@ -150,6 +151,12 @@ export class PoolCore {
   /** What room() returned while the queue was full, resolved once it is not. */
   #roomWaiters: (() => void)[] = [];
   #crashes: CrashPolicy;
+  /** What every work item of this pool tells it (see `WorkItem`). */
+  #owner: WorkOwner = {
+    settled: (item) => this.#settled(item),
+    withdraw: (item) =>
+      item.cell === item.aheadCell && this.#withdraw(item.aheadOf as PoolWorker, item),
+  };
 
   constructor(policy: PoolPolicy) {
     this.#policy = policy;
@@ -185,10 +192,9 @@ export class PoolCore {
     const counters = this.#counters;
     const { maxQueue } = this.#policy;
     if (maxQueue !== undefined && counters.queued >= maxQueue) throw new QueueFullError(maxQueue);
-    const item = new WorkItem(fn, payload, kind, options);
-    item.queuedAt = counters.tick();
+    const item = new WorkItem(this.#owner, fn, payload, kind, options);
+    item.queuedAt = counters.submitTime();
     this.#keepWarm = this.#policy.minWorkers > 0;
-    item.future[kOnSettle](() => this.#settled(item));
     const { signal } = item;
     if (signal?.aborted) {
       item.future.setException(signal.reason);
@@ -197,7 +203,7 @@ export class PoolCore {
     const admission = this.#admission;
     // The first worker starts booting now, before the function is analysed (acorn): a cold start
     // is mostly the worker's own start-up, which runs on its own thread meanwhile.
-    if (admission.ready && this.#workers.size === 0) this.#spawn();
+    if (admission.ready && this.#workers.length === 0) this.#spawn();
     if (admission.ready && !admission.admit(item)) return item.future;
     if (!admission.ready) admission.hold(item); // its submit site, for its errors' stacks
     if (!admission.moveTransfers(item)) return item.future;
@@ -259,7 +265,7 @@ export class PoolCore {
     return {
       state: this.#broken ? "broken" : this.#shutdown ? "shutdown" : "running",
       maxWorkers: this.#policy.maxWorkers,
-      workers: this.#workers.size,
+      workers: this.#workers.length,
       starting,
       idle,
       busy,
@@ -332,11 +338,15 @@ export class PoolCore {
     }
   }
 
-  // The reply for `item` has come in: its times are recorded. Returns the time.
-  #replied(item: WorkItem): number {
+  // The reply for `item` has come in from `worker`: its times are recorded. Returns the time.
+  // Work that waited, sent ahead, in the worker started when the worker's previous reply came in
+  // (#beginNext sets that time at once only for taskStart listeners).
+  #replied(worker: PoolWorker, item: WorkItem): number {
     const counters = this.#counters;
     const now = counters.tick();
-    const started = item.startedAt;
+    let started = item.startedAt;
+    if (started === 0) started = item.startedAt = worker.lastReplyAt;
+    worker.lastReplyAt = now;
     if (started > 0) {
       counters.runTime.add(now - started);
       counters.waitTime.add(started - item.queuedAt);
@@ -423,7 +433,7 @@ export class PoolCore {
       if (!ahead || load > this.#policy.prefetch || worker.holdsAbortable()) continue;
       if (!best || load < best.inflight.size) best = worker;
     }
-    return starting || this.#workers.size < this.#policy.maxWorkers ? undefined : best;
+    return starting || this.#workers.length < this.#policy.maxWorkers ? undefined : best;
   }
 
   // Whether `item` (at the head of the queue) may wait, sent ahead, in a busy worker's queue. Not
@@ -443,11 +453,9 @@ export class PoolCore {
     const claims = worker.claims!;
     item.ticket ??= ++this.#tickets;
     if (item.future.cancelled() || !claims.hold(item)) return false;
-    const cell = item.cell!;
-    item.future[kStartGate]({
-      started: () => claims.started(item, cell),
-      withdraw: () => item.cell === cell && this.#withdraw(worker, item),
-    });
+    item.aheadOf = worker;
+    item.aheadCell = item.cell;
+    item.future[kStartGate](item);
     return true;
   }
 
@@ -493,11 +501,11 @@ export class PoolCore {
     items.sort((a, b) => a.id - b.id);
     for (const item of items) {
       item.future[kStartGate](undefined);
+      item.aheadOf = undefined;
       item.queued = true;
       this.#counters.queued++;
     }
-    const behind = this.#queue.drain();
-    for (const item of [...items, ...behind]) this.#queue.push(item);
+    this.#queue.unshiftAll(items);
   }
 
   // Takes back the oldest work sent ahead to another worker and not started, and sends it to
@@ -529,7 +537,7 @@ export class PoolCore {
     worker.unassign(item);
     // The worker may have nothing left; settled once the caller (cancel(), a dispatch) is done.
     queueMicrotask(() => {
-      this.#counters.tick();
+      this.#beginNext(worker, this.#counters.tick()); // what it holds next starts now
       this.#settleIdle(worker);
       this.#dispatch();
     });
@@ -613,7 +621,7 @@ export class PoolCore {
     if (this.#shutdown && waiting === 0) return;
     let starting = 0;
     for (const worker of this.#workers) if (!worker.ready) starting++;
-    let live = this.#workers.size;
+    let live = this.#workers.length;
     while (waiting > starting && live < this.#policy.maxWorkers) {
       this.#spawn();
       starting++;
@@ -629,7 +637,7 @@ export class PoolCore {
     const policy = this.#policy;
     const claims = this.#claims && new ClaimCells<WorkItem>(this.#claims, this.#freeSlots.pop()!);
     const worker = new PoolWorker(claims, policy.maxTasksPerChild);
-    this.#workers.add(worker);
+    this.#workers.push(worker);
     // A spawn that throws fails the same way as one that rejects.
     new Promise<WorkerHandle>((resolve) =>
       resolve(policy.spawn(
@@ -642,7 +650,7 @@ export class PoolCore {
         if (worker.exitExpected) handle.terminate();
       },
       (error) => {
-        this.#workers.delete(worker);
+        this.#removeWorker(worker);
         if (claims) this.#freeSlots.push(claims.slot);
         this.#break("A worker could not be started, the pool is not usable anymore", error);
         this.#maybeClose(); // already broken by an earlier failed spawn, shutdown() awaits this one
@@ -694,7 +702,7 @@ export class PoolCore {
         const item = worker.inflight.get(message.id);
         if (!item) return; // aborted meanwhile
         worker.finish(item);
-        const now = this.#replied(item);
+        const now = this.#replied(worker, item);
         this.#crashes.finished();
         // Queued before the future settles, so the flush runs before its awaiters resume.
         if (this.#policy.prefetch > 0 && !this.#flushQueued) {
@@ -704,7 +712,7 @@ export class PoolCore {
         if (!item.future.done()) {
           settleFromReply(item, message);
         }
-        this.#beginNext(worker, now);
+        if (this.events.has("taskStart")) this.#beginNext(worker, now);
         this.#settleIdle(worker);
         this.#dispatch();
         return;
@@ -751,7 +759,7 @@ export class PoolCore {
     if (this.events.has("workerStart")) {
       this.events.emit("workerStart", {
         startupTime: now - worker.spawnedAt,
-        workers: this.#workers.size,
+        workers: this.#workers.length,
       });
     }
   }
@@ -763,7 +771,7 @@ export class PoolCore {
         expected: worker.exitExpected || this.#broken !== undefined,
         code: info.code,
         signal: info.signal,
-        workers: this.#workers.size,
+        workers: this.#workers.length,
       });
     }
   }
@@ -781,7 +789,7 @@ export class PoolCore {
   }
 
   #onExit(worker: PoolWorker, info: ExitInfo): void {
-    this.#workers.delete(worker);
+    this.#removeWorker(worker);
     worker.exited();
     this.#workerExited(worker, info);
     if (worker.claims) this.#freeSlots.push(worker.claims.slot);
@@ -839,12 +847,17 @@ export class PoolCore {
     this.#maybeClose();
   }
 
+  #removeWorker(worker: PoolWorker): void {
+    const index = this.#workers.indexOf(worker);
+    if (index >= 0) this.#workers.splice(index, 1);
+  }
+
   #maybeClose(): void {
     if (!this.#shutdown || this.#queue.length > 0) return;
     for (const worker of this.#workers) {
       if (worker.inflight.size > 0) return;
     }
     for (const worker of this.#workers) if (!worker.exitExpected) this.#stop(worker);
-    if (this.#workers.size === 0) this.#resolveClosed?.();
+    if (this.#workers.length === 0) this.#resolveClosed?.();
   }
 }

@@ -35,6 +35,8 @@ export class PoolWorker {
   exitExpected = false;
   /** When it was spawned (`performance.now()`), for its start-up time. */
   readonly spawnedAt: number = performance.now();
+  /** When its last reply came in (`performance.now()`); 0 before the first. */
+  lastReplyAt = 0;
   #maxUnits: number | undefined;
   /** Units assigned over its life, against `maxUnits`. */
   #assigned = 0;
@@ -94,9 +96,9 @@ export class PoolWorker {
 
   /** Sends `item` now; throws what postMessage threw (nothing was sent then). */
   send(item: WorkItem): void {
-    const { message, key } = this.#message(item, undefined);
+    const message = this.#message(item, undefined);
     this.handle!.postMessage(message, item.transfer);
-    this.#remember(key);
+    this.#remember(message.key);
   }
 
   /** Keeps `item` for the next {@linkcode PoolWorker.flush}. */
@@ -132,7 +134,7 @@ export class PoolWorker {
     if (this.exitExpected || !this.handle) return [];
     if (items.length > 1) {
       const sent = new Set<string>();
-      const messages = items.map((item) => this.#message(item, sent).message);
+      const messages = items.map((item) => this.#message(item, sent));
       try {
         this.handle.postMessage({ t: "batch", messages } satisfies HostMessage);
         for (const key of sent) this.#remember(key);
@@ -170,7 +172,7 @@ export class PoolWorker {
   #message(
     item: WorkItem,
     sent: Set<string> | undefined,
-  ): { message: TaskMessage | ChunkMessage; key: string } {
+  ): TaskMessage | ChunkMessage {
     const spec = item.spec!;
     const key = functionKey(spec);
     const message = workMessage(item.id, item.kind, key, item.payload);
@@ -185,7 +187,7 @@ export class PoolWorker {
       }
     }
     sent?.add(key);
-    return { message, key };
+    return message;
   }
 
   // The worker has been sent `key` with its spec, or already had it. Past the cache size, it is

@@ -16,6 +16,15 @@ export const kOnDone: unique symbol = Symbol("@concurrent/futures.onDone");
 export const kOnSettle: unique symbol = Symbol("@concurrent/futures.onSettle");
 
 /**
+ * What `future[kOnSettle]` takes: an executor's record of the work (an object it has anyway), so
+ * that a future costs its executor no closure.
+ */
+export interface SettleListener {
+  /** Called synchronously once the future is done. */
+  settled(): void;
+}
+
+/**
  * Optional `executor[kSubmitChunk](fn, args, spread)`: run `fn(item)` for each entry of `args` (with
  * `spread`, `fn(...argList)`) as one unit of work and return a future that finishes with a
  * `ChunkOutcome`. `Executor.map()` uses it when `chunksize > 1`.
@@ -30,6 +39,14 @@ export const kSubmitChunk: unique symbol = Symbol("@concurrent/futures.submitChu
  * `undefined` removes the gate; so does the future's leaving PENDING.
  */
 export const kStartGate: unique symbol = Symbol("@concurrent/futures.startGate");
+
+/** What `future[kStartGate]` takes: usually the executor's record of the work itself. */
+export interface StartGate {
+  /** Whether the call has started. */
+  started(): boolean;
+  /** Takes the call back unstarted; false if it has started. */
+  withdraw(): boolean;
+}
 
 /**
  * Optional `executor[kRoom]()`: resolves once the executor's queue has room for more work. An

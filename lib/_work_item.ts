@@ -4,9 +4,9 @@
 import type { ClassRef } from "./_classes.ts";
 import type { FunctionSpec } from "./_function_source.ts";
 import type { SubmitSite } from "./_submit_site.ts";
-import type { SentAhead } from "./_sent_ahead.ts";
+import type { ClaimCells, SentAhead } from "./_sent_ahead.ts";
 import { Future } from "./future.ts";
-import { kOnDone } from "./_symbols.ts";
+import { kOnDone, kOnSettle, type SettleListener, type StartGate } from "./_symbols.ts";
 import type { Transferable } from "./runtime/types.ts";
 
 /** A task, or a chunk of map's items (one argument per call), or of starmap's argument lists. */
@@ -14,8 +14,26 @@ export type UnitKind = "task" | "items" | "argLists";
 
 let nextId = 1;
 
-/** One call (or chunk of calls) submitted to a pool: what to run, and the future it settles. */
-export class WorkItem implements SentAhead {
+/** A worker that may hold work ahead, as a work item sees it. */
+export interface AheadHolder {
+  /** Its claim cells (thread pools). */
+  readonly claims: ClaimCells<WorkItem> | undefined;
+}
+
+/** The pool a work item belongs to: one object per pool, shared by all its items. */
+export interface WorkOwner {
+  /** `item`'s future is done, however. */
+  settled(item: WorkItem): void;
+  /** Takes `item`, held ahead by `item.aheadOf`, back unstarted; false if it has started. */
+  withdraw(item: WorkItem): boolean;
+}
+
+/**
+ * One call (or chunk of calls) submitted to a pool: what to run, and the future it settles. It is
+ * also what its future is told through (its settle listener and, while it is held ahead, its start
+ * gate), so that a task costs its pool no closure.
+ */
+export class WorkItem implements SentAhead, SettleListener, StartGate {
   /** Unique in the program; names the work in messages and claim cells. */
   readonly id: number = nextId++;
   readonly future: Future<unknown> = new Future<unknown>();
@@ -44,19 +62,44 @@ export class WorkItem implements SentAhead {
   queuedAt = 0;
   /** When its worker could start it; 0 until then. */
   startedAt = 0;
+  /** The busy worker it was sent ahead to while its future's start gate is this item. */
+  aheadOf: AheadHolder | undefined = undefined;
+  /** The claim cell it was held in then. */
+  aheadCell: number | undefined = undefined;
+  readonly #owner: WorkOwner;
 
   constructor(
+    owner: WorkOwner,
     fn: (...args: never[]) => unknown,
     payload: unknown[],
     kind: UnitKind,
-    options: { signal?: AbortSignal | undefined; transfer?: readonly Transferable[] | undefined } =
-      {},
+    options:
+      | { signal?: AbortSignal | undefined; transfer?: readonly Transferable[] | undefined }
+      | undefined,
   ) {
+    this.#owner = owner;
     this.fn = fn;
     this.payload = payload;
     this.kind = kind;
-    this.transfer = options.transfer;
-    this.signal = options.signal;
+    this.transfer = options?.transfer;
+    this.signal = options?.signal;
+    this.future[kOnSettle](this);
+  }
+
+  /** Its future is done: its pool is told. */
+  settled(): void {
+    this.#owner.settled(this);
+  }
+
+  /** While held ahead: whether its worker has started it (won its claim cell). */
+  started(): boolean {
+    const holder = this.aheadOf;
+    return holder !== undefined && holder.claims!.started(this, this.aheadCell!);
+  }
+
+  /** While held ahead: takes it back unstarted (its future is being cancelled). */
+  withdraw(): boolean {
+    return this.aheadOf !== undefined && this.#owner.withdraw(this);
   }
 
   /** Calls `onAbort(reason)` if the signal aborts before the future is done. */

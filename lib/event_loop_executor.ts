@@ -86,6 +86,7 @@ class Task {
   readonly args: unknown[];
   readonly signal: AbortSignal | undefined;
   readonly onAbort: ((task: Task) => void) | undefined;
+  readonly onSettled: (task: Task) => void;
   state: number = QUEUED;
   /** When it was submitted and started (performance.now(); 0: not started). */
   queuedAt = 0;
@@ -96,15 +97,22 @@ class Task {
     args: unknown[],
     signal: AbortSignal | undefined,
     onAbort: ((task: Task) => void) | undefined,
+    onSettled: (task: Task) => void,
   ) {
     this.fn = fn;
     this.args = args;
     this.signal = signal;
     this.onAbort = onAbort;
+    this.onSettled = onSettled;
   }
 
   handleEvent(): void {
     this.onAbort!(this);
+  }
+
+  /** Its future is done (see `kOnSettle`). */
+  settled(): void {
+    this.onSettled(this);
   }
 }
 
@@ -527,11 +535,11 @@ export class EventLoopExecutor extends Executor {
     const counters = this.#counters;
     const maxQueue = this.#maxQueue;
     if (maxQueue !== undefined && counters.queued >= maxQueue) throw new QueueFullError(maxQueue);
-    const task = new Task(fn, args, signal, signal && this.#onAbort);
+    const task = new Task(fn, args, signal, signal && this.#onAbort, this.#onSettled);
     // One clock read per burst of submits (they are queued within the same microtask).
     task.queuedAt = this.#pumpQueued ? counters.clock : counters.tick();
     counters.queued++;
-    task.future[kOnSettle](() => this.#settled(task));
+    task.future[kOnSettle](task);
     if (signal !== undefined) {
       if (signal.aborted) {
         task.state = DONE;
@@ -639,6 +647,8 @@ export class EventLoopExecutor extends Executor {
   }
 
   // `task`'s future settled, however: counted (and out of the queue if it had not started).
+  #onSettled = (task: Task): void => this.#settled(task);
+
   #settled(task: Task): void {
     const counters = this.#counters;
     if (task.startedAt === 0) this.#unqueue();

@@ -3,7 +3,7 @@
 
 import { deferred } from "./_deferred.ts";
 import { checkOptions } from "./_options.ts";
-import { kOnDone, kOnSettle, kStartGate } from "./_symbols.ts";
+import { kOnDone, kOnSettle, kStartGate, type SettleListener, type StartGate } from "./_symbols.ts";
 import { checkTimeout, deadlineOf, onDeadline } from "./_timer.ts";
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
 
@@ -74,7 +74,7 @@ export class Future<T> implements PromiseLike<T> {
   #callbacks: ((future: never) => unknown)[] | undefined;
   #listeners: Set<(future: never) => void> | undefined;
   // The executor's own listener (see kOnSettle): one per future, so it needs no Set.
-  #settleHook: ((future: never) => void) | undefined;
+  #settleHook: SettleListener | undefined;
   // The outcome as a promise, shared by every wait without a timeout (every `await future`):
   // created on first use, so that a failure nobody waits for is never an unhandled rejection,
   // and settled by #complete().
@@ -82,7 +82,7 @@ export class Future<T> implements PromiseLike<T> {
   #resolveOutcome: ((value: never) => void) | undefined; // `never`: see #callbacks
   #rejectOutcome: ((reason: unknown) => void) | undefined;
   // Set by an executor that handed the call on before it started (see kStartGate).
-  #gate: { started(): boolean; withdraw(): boolean } | undefined;
+  #gate: StartGate | undefined;
 
   /** The current state: `"PENDING"`, `"RUNNING"`, `"CANCELLED"` or `"FINISHED"`. */
   get state(): FutureState {
@@ -443,7 +443,7 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @param gate Whether the call has started, and how to take it back unstarted.
    */
-  [kStartGate](gate: { started(): boolean; withdraw(): boolean } | undefined): void {
+  [kStartGate](gate: StartGate | undefined): void {
     this.#gate = gate;
   }
 
@@ -471,16 +471,16 @@ export class Future<T> implements PromiseLike<T> {
   }
 
   /**
-   * Internal: registers `listener`, called once when the future is done (at once if it is),
-   * before the {@linkcode kOnDone} listeners; it cannot be removed. The first one costs no more
-   * than the field it is kept in.
+   * Internal: registers `listener`, told once when the future is done (at once if it is), before
+   * the {@linkcode kOnDone} listeners; it cannot be removed. The first one costs no more than the
+   * field it is kept in.
    *
-   * @param listener Called synchronously with the future.
+   * @param listener The executor's record of the work.
    */
-  [kOnSettle](listener: (future: Future<T>) => void): void {
-    if (this.done()) listener(this);
+  [kOnSettle](listener: SettleListener): void {
+    if (this.done()) listener.settled();
     else if (this.#settleHook === undefined) this.#settleHook = listener;
-    else this[kOnDone](listener);
+    else this[kOnDone](() => listener.settled());
   }
 
   #checkDone(method: string): void {
@@ -547,7 +547,11 @@ export class Future<T> implements PromiseLike<T> {
     const hook = this.#settleHook;
     if (hook !== undefined) {
       this.#settleHook = undefined;
-      this.#call(hook);
+      try {
+        hook.settled();
+      } catch (error) {
+        console.error("exception in the executor's bookkeeping for", this, error);
+      }
     }
     const listeners = this.#listeners;
     this.#listeners = undefined;

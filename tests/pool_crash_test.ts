@@ -173,7 +173,9 @@ for (const { kind, Pool, Broken } of POOLS) {
 
   test(`${kind} pool, onWorkerCrash "replace": process.exit() in a task fails only that future`, async () => {
     await using pool: Pool = new Pool({ maxWorkers: 2, onWorkerCrash: "replace" });
-    const futures = [0, 1, 2, 3, 4, 5].map((i) =>
+    // A child dies with the task sent ahead to it (next test); three tasks on two children never
+    // queue more than maxWorkers, so none goes ahead. A thread gives back what it has not started.
+    const futures = (kind === "process" ? [0, 1, 2] : [0, 1, 2, 3, 4, 5]).map((i) =>
       pool.submit((i: number) => {
         if (i === 2) process.exit(3);
         return i;
@@ -195,6 +197,27 @@ for (const { kind, Pool, Broken } of POOLS) {
     }
     assert.equal(await pool.submit(double, 21), 42);
   });
+
+  if (kind === "process") {
+    test(`process pool, onWorkerCrash "replace": the task sent ahead to a child that dies fails with it`, async () => {
+      // One child: task 0 starts, and with two queued behind it (more than maxWorkers) task 1 goes
+      // ahead to the child, RUNNING, as in Python's call queue; task 2 waits in the pool's queue.
+      await using pool: Pool = new Pool({ maxWorkers: 1, onWorkerCrash: "replace" });
+      const futures = [0, 1, 2].map((i) =>
+        pool.submit((i: number) => {
+          if (i === 0) process.exit(3);
+          return i;
+        }, i)
+      );
+      for (const future of futures.slice(0, 2)) {
+        const error = await future.exception();
+        assert.ok(error instanceof Broken, String(error));
+        assert.equal((error.cause as Error).message, "the worker ended with exit code 3");
+      }
+      assert.equal(await futures[2], 2);
+      assert.equal(await pool.submit(double, 21), 42);
+    });
+  }
 
   test(`${kind} pool, onWorkerCrash "replace": a worker that dies in its initializer breaks the pool, never spins`, async () => {
     // Every replacement would die the same way: the first death before a worker is ready breaks
