@@ -5,8 +5,9 @@
 // fake delivery and the worker loop (~40 ns, see worker_loop.mjs), and no message copy or thread
 // wake-up. Each fake worker reads its messages a burst at a time in a macrotask, as a busy thread
 // would, so work is held ahead as in a real pool. Prints the best round's CPU time (the process's,
-// so that other programs on a shared VM count for less) per checkout. Give other checkouts' roots to compare them with this one
-// in the same run, interleaved.
+// so that other programs on a shared VM count for less) per checkout, and for this checkout once
+// more with its stats() bookkeeping switched off. Give other checkouts' roots to compare them with
+// this one in the same run, interleaved.
 //
 //   deno run -A bench/host_loop.mjs [other checkout roots…]
 //   bun bench/host_loop.mjs [other checkout roots…]
@@ -119,21 +120,55 @@ async function burst(pool, count) {
   if (values[count - 1] !== count) throw new Error(`wrong result ${values[count - 1]}`);
 }
 
+// This checkout once more with the stats() bookkeeping switched off between its rounds (its clock
+// reads and timing windows made no-ops, on the prototypes), to show what that bookkeeping costs.
+async function statsSwitch(root) {
+  const path = join(root, "lib", "_pool_stats.ts");
+  if (!existsSync(path)) return undefined;
+  const { PoolCounters, DurationWindow } = await import(pathToFileURL(path).href);
+  const on = {
+    tick: PoolCounters.prototype.tick,
+    submitTime: PoolCounters.prototype.submitTime,
+    add: DurationWindow.prototype.add,
+  };
+  const off = {
+    tick() {
+      return this.clock;
+    },
+    submitTime() {
+      return this.clock;
+    },
+    add() {},
+  };
+  return (enabled) => {
+    const use = enabled ? on : off;
+    PoolCounters.prototype.tick = use.tick;
+    PoolCounters.prototype.submitTime = use.submitTime;
+    DurationWindow.prototype.add = use.add;
+  };
+}
+
 const pools = [];
-for (const root of roots) pools.push({ root, pool: await load(root) });
+for (const root of roots) pools.push({ label: root, pool: await load(root) });
+const setStats = await statsSwitch(here);
+if (setStats) {
+  pools.push({ label: `${here} without stats bookkeeping`, pool: pools[0].pool, off: true });
+}
 const best = pools.map(() => Infinity);
 for (let round = 0; round < ROUNDS; round++) {
   for (let k = 0; k < pools.length; k++) {
     const i = (k + round) % pools.length; // rotate, so no checkout always runs first
+    setStats?.(!pools[i].off);
     const t = process.cpuUsage();
     await burst(pools[i].pool, TASKS);
     const { user, system } = process.cpuUsage(t);
     best[i] = Math.min(best[i], (user + system) / 1000 / TASKS);
   }
 }
-for (const { pool } of pools) await pool.shutdown();
+setStats?.(true);
+for (const { pool, off } of pools) if (!off) await pool.shutdown();
 const { runtime, version } = runtimeInfo();
 console.log(`${runtime} ${version}: best of ${ROUNDS} rounds of ${TASKS} tasks, CPU ns per task`);
-pools.forEach(({ root }, i) => {
-  console.log(`${(best[i] * 1e6).toFixed(0).padStart(7)}  ${root}`);
+pools.forEach(({ label }, i) => {
+  console.log(`${(best[i] * 1e6).toFixed(0).padStart(7)}  ${label}`);
 });

@@ -179,12 +179,10 @@ export class PoolWorker {
     if (!this.functions.has(key) && !sent?.has(key)) message.spec = spec;
     if (item.bound !== undefined) message.b = item.bound;
     if (item.classes !== undefined) message.classes = locateClasses(message, item.classes, []);
-    if (this.claims !== undefined) {
+    if (item.cell !== undefined) { // held ahead (thread pools): what the worker needs to claim it
+      message.c = item.cell;
+      message.g = item.tag;
       message.k = item.ticket!;
-      if (item.cell !== undefined) {
-        message.c = item.cell;
-        message.g = item.tag;
-      }
     }
     sent?.add(key);
     return message;

@@ -122,7 +122,7 @@ export interface TaskMessage {
   c?: number;
   /** With `c`: the tag the worker must find in that cell. */
   g?: number;
-  /** Thread pools: its ticket, its place in submission order (see `_sent_ahead.ts`). */
+  /** With `c`: its ticket, its place in submission order (see `_sent_ahead.ts`). */
   k?: number;
 }
 /**
