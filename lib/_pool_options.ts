@@ -128,6 +128,17 @@ export function checkSubmitOptions(options: SubmitOptions | undefined): void {
   }
 }
 
+/** Check what submitWith() was given: the function, its arguments as an array, the options. */
+export function checkSubmitWith(
+  fn: unknown,
+  args: unknown,
+  options: SubmitOptions | undefined,
+): void {
+  checkFunction(fn);
+  if (!Array.isArray(args)) throw new TypeError(`args must be an array, got ${describe(args)}`);
+  checkSubmitOptions(options);
+}
+
 /** Check a task function at submit(). */
 export function checkFunction(fn: unknown): void {
   if (typeof fn !== "function") throw new TypeError(`fn must be a function, got ${describe(fn)}`);

@@ -151,7 +151,8 @@ export type EncodedThrown = SentValue | LostThrown | {
   errors: EncodedError[];
 };
 
-const BUILT_IN = [
+/** The built-in error classes an error is rebuilt as, when it is one of them (or extends one). */
+export const BUILT_IN_ERRORS = [
   "Error",
   "TypeError",
   "RangeError",
@@ -335,7 +336,9 @@ function buildError(record: EncodedError): Error {
   } else if (record.base === "AggregateError") {
     error = new AggregateError([], record.message);
   } else {
-    const base = (BUILT_IN as readonly string[]).includes(record.base) ? g[record.base] : undefined;
+    const base = (BUILT_IN_ERRORS as readonly string[]).includes(record.base)
+      ? g[record.base]
+      : undefined;
     error = new (base ?? Error)(record.message);
   }
   // Its own class, if known here: the built-in object, with that prototype (no constructor runs).
@@ -381,7 +384,7 @@ function baseOf(error: object): string {
   const g = globalThis as Record<string, unknown>;
   for (let p = Object.getPrototypeOf(error); p !== null; p = Object.getPrototypeOf(p)) {
     const ctor = Object.hasOwn(p, "constructor") ? p.constructor : undefined;
-    if (typeof ctor === "function" && (BUILT_IN as readonly string[]).includes(ctor.name)) {
+    if (typeof ctor === "function" && (BUILT_IN_ERRORS as readonly string[]).includes(ctor.name)) {
       if (g[ctor.name] === ctor) return ctor.name;
     }
   }

@@ -14,7 +14,7 @@
 import { Events } from "./_events.ts";
 import type { ChunkOutcome } from "./_map.ts";
 import { checkOptions } from "./_options.ts";
-import { checkFunction, checkSubmitOptions, describe } from "./_pool_options.ts";
+import { checkFunction, checkSubmitWith, describe } from "./_pool_options.ts";
 import { PoolCounters } from "./_pool_stats.ts";
 import { Queue } from "./_queue.ts";
 import { kOnSettle, kRoom, kSubmitChunk } from "./_symbols.ts";
@@ -329,9 +329,7 @@ export class EventLoopExecutor extends Executor {
     args: A,
     options?: SubmitOptions,
   ): Future<Awaited<R>> {
-    checkFunction(fn);
-    if (!Array.isArray(args)) throw new TypeError(`args must be an array, got ${describe(args)}`);
-    checkSubmitOptions(options);
+    checkSubmitWith(fn, args, options);
     return this.#enqueue(fn as (...args: never[]) => unknown, args, options?.signal) as Future<
       Awaited<R>
     >;

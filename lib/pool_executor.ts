@@ -4,7 +4,7 @@
 
 import type { ChunkOutcome } from "./_map.ts";
 import { PoolCore, type PoolPolicy } from "./_pool_core.ts";
-import { checkFunction, checkSubmitOptions } from "./_pool_options.ts";
+import { checkFunction, checkSubmitWith } from "./_pool_options.ts";
 import { kRoom, kSubmitChunk } from "./_symbols.ts";
 import {
   checkShutdownOptions,
@@ -157,9 +157,7 @@ export abstract class PoolExecutor extends Executor {
     args: A,
     options?: SubmitOptions,
   ): Future<Awaited<R>> {
-    checkFunction(fn);
-    if (!Array.isArray(args)) throw new TypeError("args must be an array");
-    checkSubmitOptions(options);
+    checkSubmitWith(fn, args, options);
     return this.#core.submit(fn, args, "task", options) as Future<Awaited<R>>;
   }
 

@@ -115,6 +115,11 @@ test("the value codec carries what a process pool carries, the same on every run
   assert.ok((copy.error as Error).cause instanceof RangeError);
   assert.equal(copy.error.stack, error.stack);
   assert.deepEqual(copy.floats, new Float64Array([-1]));
+  // A DOMException (an AbortSignal's reason) is one again, as through a process pool.
+  const aborted = decodeValue(encodeValue(new DOMException("stopped", "AbortError"))) as Error;
+  assert.ok(aborted instanceof DOMException, String(aborted));
+  assert.equal(aborted.name, "AbortError");
+  assert.equal(aborted.message, "stopped");
   assert.throws(() => decodeValue(new TextEncoder().encode('["?"]')), SyntaxError);
 });
 

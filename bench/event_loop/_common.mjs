@@ -1,33 +1,12 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
-// What the event-loop benchmark programs share: parameters, clock, peak memory and the one line of
-// JSON each prints. Plain JavaScript, so every runtime runs it as it is.
+// What the event-loop benchmark programs share: parameters, clock, result line (those of every
+// workload program, bench/workloads/_common.mjs), the library's entry and peak memory. Plain
+// JavaScript, so every runtime runs it as it is.
 
-import process from "node:process";
 import { readFileSync } from "node:fs";
+import { runtimeInfo } from "../workloads/_common.mjs";
 
-/**
- * The program's parameters: its only argument, a JSON object.
- *
- * @returns {Record<string, any>}
- */
-export function params() {
-  const raw = process.argv[2];
-  if (raw === undefined) throw new Error("usage: <runtime> <program> '<json params>'");
-  return JSON.parse(raw);
-}
-
-/** @returns {number} Milliseconds, sub-millisecond resolution. */
-export function now() {
-  return performance.now();
-}
-
-/** @returns {string} The runtime running this program. */
-export function runtimeName() {
-  const g = /** @type {any} */ (globalThis);
-  if (g.Deno?.version?.deno) return "deno";
-  if (g.Bun?.version) return "bun";
-  return "node";
-}
+export { expect, now, params, report } from "../workloads/_common.mjs";
 
 /**
  * The library's entry point: the TypeScript source on Deno and Bun, the built npm package on Node.
@@ -35,7 +14,7 @@ export function runtimeName() {
  * @returns {Promise<any>}
  */
 export function importLibrary() {
-  const entry = runtimeName() === "node" ? "../../npm/esm/mod.js" : "../../mod.ts";
+  const entry = runtimeInfo().runtime === "node" ? "../../npm/esm/mod.js" : "../../mod.ts";
   return import(new URL(entry, import.meta.url).href);
 }
 
@@ -48,27 +27,4 @@ export function peakRssMb() {
   const status = readFileSync("/proc/self/status", "utf8");
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
   return Math.round(kb / 1024 * 10) / 10;
-}
-
-/**
- * Throw unless `actual` is what the run should have produced.
- *
- * @param {unknown} actual
- * @param {unknown} expected
- * @param {string} what
- */
-export function expect(actual, expected, what) {
-  if (actual !== expected) {
-    throw new Error(`${what}: expected ${String(expected)}, got ${String(actual)}`);
-  }
-}
-
-/**
- * Print the result line the runner reads, then exit.
- *
- * @param {Record<string, unknown>} result
- */
-export function report(result) {
-  const line = JSON.stringify({ runtime: runtimeName(), ...result });
-  process.stdout.write(`BENCH_RESULT ${line}\n`, () => process.exit(0));
 }

@@ -72,7 +72,8 @@ function sample(command, program, params) {
 /** Starts the local HTTP server on the host's Node; resolves with its URL and a stop(). */
 function startServer() {
   const child = spawn("node", [join(HERE, "server.mjs"), JSON.stringify(HTTP)], {
-    stdio: ["ignore", "pipe", "inherit"],
+    // Its stdin is this runner's pipe: it ends, and the server with it, however the runner ends.
+    stdio: ["pipe", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
     child.stdout.once("data", (d) => resolve({ url: String(d).trim(), stop: () => child.kill() }));

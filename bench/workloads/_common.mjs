@@ -1,6 +1,6 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // What every JavaScript workload program shares: its parameters, a clock, the task bodies, and the
-// one line of JSON it reports. Plain JavaScript, so Node 20 runs it as it is.
+// one line of JSON it reports. Plain JavaScript, so every runtime runs it as it is.
 
 import process from "node:process";
 

@@ -14,18 +14,9 @@
 //   ["O", "Boolean" | "Number" | "String" | "BigInt", node]  ["@", index] a repeated object
 // Objects are numbered in the order they are first met, so cycles and shared references survive.
 
-type Node = unknown;
+import { BUILT_IN_ERRORS } from "../_serialize.ts";
 
-const ERROR_BASES = [
-  "Error",
-  "TypeError",
-  "RangeError",
-  "SyntaxError",
-  "ReferenceError",
-  "EvalError",
-  "URIError",
-  "AggregateError",
-] as const;
+type Node = unknown;
 
 const VIEWS = [
   "Int8Array",
@@ -133,7 +124,7 @@ function errorNode(error: Error, seen: Map<object, number>): Node {
   let base = "Error";
   for (let p = Object.getPrototypeOf(error); p !== null; p = Object.getPrototypeOf(p)) {
     const name = Object.hasOwn(p, "constructor") ? p.constructor?.name : undefined;
-    if ((ERROR_BASES as readonly string[]).includes(name)) {
+    if ((BUILT_IN_ERRORS as readonly string[]).includes(name)) {
       base = name;
       break;
     }
@@ -236,7 +227,7 @@ function makeError(node: Node[], objects: unknown[]): Error {
     Node,
   ];
   const g = globalThis as unknown as Record<string, new (message: string) => Error>;
-  const ctor = (ERROR_BASES as readonly string[]).includes(base) ? g[base] : undefined;
+  const ctor = (BUILT_IN_ERRORS as readonly string[]).includes(base) ? g[base] : undefined;
   const error = base === "AggregateError" ? new AggregateError([], message) : new (ctor ?? Error)(
     message,
   );

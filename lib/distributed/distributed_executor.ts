@@ -20,7 +20,7 @@ import {
   decodeThrown,
   describeCloneFailure,
 } from "../_serialize.ts";
-import { checkFunction, checkSubmitOptions, describe } from "../_pool_options.ts";
+import { checkFunction, checkSubmitWith, describe } from "../_pool_options.ts";
 import { BrokenExecutor, InvalidStateError } from "../errors.ts";
 import { kOnDone, kSubmitChunk } from "../_symbols.ts";
 import {
@@ -226,9 +226,7 @@ export class DistributedExecutor extends Executor {
     args: A,
     options?: DistributedSubmitOptions,
   ): Future<Awaited<R>> {
-    checkFunction(fn);
-    if (!Array.isArray(args)) throw new TypeError("args must be an array");
-    checkSubmitOptions(options);
+    checkSubmitWith(fn, args, options);
     if (options && "transfer" in options && options.transfer !== undefined) {
       throw new TypeError("transfer lists are not supported by the distributed executor");
     }
