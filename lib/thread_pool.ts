@@ -37,8 +37,8 @@ export interface ThreadPoolOptions<A extends any[] = any[]> extends ExecutorOpti
    * Memory limits for each thread (`node:worker_threads`' `resourceLimits`). A task that exceeds
    * them ends its thread: its future fails with the runtime's `ERR_WORKER_OUT_OF_MEMORY` error as
    * `cause`, and the program goes on (the pool breaks, unless `onWorkerCrash` is `"replace"`).
-   * Node only: refused with a `TypeError` on Bun (its threads ignore them) and on Deno (its threads
-   * stop without a word when they reach them inside a task); use a process pool there.
+   * Node and Deno: refused with a `TypeError` on Bun (its threads ignore them) and on Deno when the
+   * package is loaded from a remote URL (its threads are then web Workers); use a process pool there.
    */
   resourceLimits?: ResourceLimits;
 }
@@ -75,7 +75,7 @@ export class ThreadPoolExecutor<A extends any[] = any[]> extends PoolExecutor {
    *
    * @param options `maxWorkers` as a number, or {@linkcode ThreadPoolOptions}.
    * @throws {TypeError} For an option of the wrong type, or an unknown option; for
-   * `resourceLimits` on a runtime that cannot enforce them (Bun, Deno).
+   * `resourceLimits` where they cannot be enforced (Bun; Deno with the package at a remote URL).
    * @throws {RangeError} If `maxWorkers` or a limit in `resourceLimits` is not greater than 0, or
    * `minWorkers`, `idleTimeout` or `maxQueue` is out of range.
    * @throws {SerializationError} If `initializer` or `initargs` cannot be sent to a worker.

@@ -106,6 +106,10 @@ test(
       ]);
       assert.equal(run.code, 0, run.out);
       assert.match(run.out, /remote ok 42 42 BrokenThreadPool/);
+      assert.match(
+        run.out,
+        /limits: resourceLimits cannot be enforced on Deno when this package is loaded from a remote URL: .*ProcessPoolExecutor.*--v8-flags=--max-old-space-size=/,
+      );
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

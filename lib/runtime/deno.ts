@@ -6,7 +6,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnNodeThread } from "./_node_thread.ts";
 import type { RuntimeAdapter, SpawnOptions, WorkerEntry, WorkerHandle } from "./types.ts";
-import { executableArgs } from "./worker_entry.ts";
+import { executableArgs, threadWorkerEntry } from "./worker_entry.ts";
 
 declare const Deno: {
   execPath(): string;
@@ -15,27 +15,27 @@ declare const Deno: {
   };
 };
 
-// Deno 2.9 enforces a node:worker_threads thread's resourceLimits, but when the limit is reached
-// inside a message handler or a promise callback (where every pool task runs) the thread stops
-// without an "error" or "exit" event: the task's future would never settle. (Web Workers, for
-// the package loaded over https:, take no limits at all.)
-const DENO_LIMITS = "resourceLimits cannot be enforced on Deno: a worker thread that reaches its " +
-  "memory limit while it runs a task stops without reporting it, so the task would never " +
-  "settle. Run such tasks in a ProcessPoolExecutor instead, with runtimeArgs: " +
+// Deno enforces a node:worker_threads thread's resourceLimits, and a thread that reaches them inside
+// a task reports it only through the watchdog in _deno_thread.ts (the thread runs it itself).
+// Web Workers, which run the package when it is loaded over https: (as from JSR), take no limits.
+const WEB_WORKER_LIMITS = "resourceLimits cannot be enforced on Deno when this package is loaded " +
+  "from a remote URL: its threads are then web Workers, which take no memory limits. Install the " +
+  "package locally (as from npm), or run such tasks in a ProcessPoolExecutor, with runtimeArgs: " +
   '["--v8-flags=--max-old-space-size=<MB>"]: a child that runs out of memory ends alone';
 
 const PERMISSIONS = ["read", "write", "net", "env", "run", "sys", "ffi", "import"] as const;
 
 /**
- * Deno: local (`file:`) code runs in `node:worker_threads`, which reports exits and can be unref'd;
- * remote code (as from JSR) runs in a web Worker, because worker_threads refuses non-`file:` URLs.
+ * Deno: local (`file:`) code runs in `node:worker_threads`, which reports exits, can be unref'd and
+ * takes `resourceLimits`; remote code (as from JSR) runs in a web Worker, because worker_threads
+ * refuses non-`file:` URLs.
  * Children are `deno run` with the parent's granted permissions, never `fork()`'s `-A`; their
  * messages are checked before they are sent (see `_deno_ipc.ts`).
  */
 export const denoAdapter: RuntimeAdapter = {
   name: "deno",
   threadLimitsRefusal() {
-    return DENO_LIMITS;
+    return threadWorkerEntry().url.protocol === "file:" ? undefined : WEB_WORKER_LIMITS;
   },
   spawnThread(entry, options) {
     if (entry.url.protocol !== "file:") return spawnWebWorker(entry, options);

@@ -2,13 +2,16 @@
 // The worker side of the channel: how a worker thread or child process talks to its host.
 
 import process from "node:process";
+import { watchHeapLimit } from "./_deno_thread.ts";
 import type { HostPort } from "./types.ts";
 
 /** The port of a worker thread: `parentPort` under worker_threads, `self` in a web Worker. */
 export async function threadHostPort(): Promise<HostPort> {
-  const { parentPort } = await import("node:worker_threads");
+  const { parentPort, resourceLimits } = await import("node:worker_threads");
   if (parentPort) {
     const port = parentPort;
+    // deno-lint-ignore no-explicit-any
+    if ((globalThis as any).Deno) await watchHeapLimit(resourceLimits);
     return {
       // deno-lint-ignore no-explicit-any
       post: (message, transfer) => port.postMessage(message, transfer as any),

@@ -54,18 +54,19 @@ export interface WorkerEntry {
 /**
  * Memory limits for each worker thread of a {@linkcode ThreadPoolExecutor}, as
  * `node:worker_threads`' `resourceLimits` (and piscina's). A thread that exceeds them ends: the
- * task it was running fails with the runtime's `ERR_WORKER_OUT_OF_MEMORY` error as `cause`, and the
- * program goes on. Node enforces them. The pool refuses them, with a `TypeError` that points to
- * the process pool, where they cannot be relied on: on Bun, whose threads ignore them, and on Deno,
- * whose threads stop without a word when they reach them inside a task.
+ * task it was running fails with an `ERR_WORKER_OUT_OF_MEMORY` error as `cause`, and the program
+ * goes on. Node and Deno enforce them (on Deno, such a thread checks every 100 ms whether it
+ * reached them, as Deno would not report it). The pool refuses them, with a `TypeError` that points
+ * to the process pool, where they cannot be enforced: on Bun, whose threads ignore them, and on
+ * Deno when the package is loaded from a remote URL (its threads are then web Workers).
  *
- * @example At most 256 MB of heap per thread, on Node
+ * @example At most 256 MB of heap per thread, on Node and Deno
  * ```ts
  * import { ThreadPoolExecutor } from "@concurrent/futures";
  * import assert from "node:assert/strict";
  *
  * const options = { maxWorkers: 2, resourceLimits: { maxOldGenerationSizeMb: 256 } };
- * if ("Deno" in globalThis || "Bun" in globalThis) {
+ * if ("Bun" in globalThis) {
  *   assert.throws(() => new ThreadPoolExecutor(options), TypeError); // a process pool, there
  * } else {
  *   await using pool = new ThreadPoolExecutor(options);

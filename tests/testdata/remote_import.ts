@@ -11,4 +11,12 @@ const broken = await threads.submit(() => {
   // deno-lint-ignore no-explicit-any
   (globalThis as any).process.exit(1);
 }).exception();
+// Its threads are web Workers, which take no memory limits: refused, pointing to the process pool.
+let refusal = "accepted";
+try {
+  new ThreadPoolExecutor({ resourceLimits: { maxOldGenerationSizeMb: 64 } }).shutdown();
+} catch (error) {
+  refusal = (error as Error).message;
+}
 console.log(`remote ok ${a} ${b} ${broken?.name}`);
+console.log(`limits: ${refusal}`);
