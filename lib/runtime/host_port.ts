@@ -3,6 +3,7 @@
 
 import process from "node:process";
 import { watchHeapLimit } from "./_deno_thread.ts";
+import { currentRuntime } from "./detect.ts";
 import type { HostPort } from "./types.ts";
 
 /** The port of a worker thread: `parentPort` under worker_threads, `self` in a web Worker. */
@@ -10,8 +11,7 @@ export async function threadHostPort(): Promise<HostPort> {
   const { parentPort, resourceLimits } = await import("node:worker_threads");
   if (parentPort) {
     const port = parentPort;
-    // deno-lint-ignore no-explicit-any
-    if ((globalThis as any).Deno) await watchHeapLimit(resourceLimits);
+    if (currentRuntime() === "deno") await watchHeapLimit(resourceLimits);
     return {
       // deno-lint-ignore no-explicit-any
       post: (message, transfer) => port.postMessage(message, transfer as any),
