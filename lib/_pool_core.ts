@@ -193,7 +193,7 @@ export class PoolCore {
     const { maxQueue } = this.#policy;
     if (maxQueue !== undefined && counters.queued >= maxQueue) throw new QueueFullError(maxQueue);
     const item = new WorkItem(this.#owner, fn, payload, kind, options);
-    item.queuedAt = counters.submitTime();
+    item.submitted = counters.submitStamp();
     this.#keepWarm = this.#policy.minWorkers > 0;
     const { signal } = item;
     if (signal?.aborted) {
@@ -208,10 +208,20 @@ export class PoolCore {
     if (!admission.ready) admission.hold(item); // its submit site, for its errors' stacks
     if (!admission.moveTransfers(item)) return item.future;
     if (signal) item.watchAbort((reason) => this.#abort(item, reason));
+    const waiting = counters.queued;
     item.queued = true;
     counters.queued++;
     this.#queue.push(item);
-    this.#dispatch();
+    // Work queued before it still waits for a worker, and a task behind it changes nothing for
+    // that work (unless the queue now grows long enough for a child to take some ahead): only the
+    // pool's size may. A loop of submits then costs no dispatch each.
+    if (
+      waiting > 0 && (this.#policy.takeBack || this.#queue.length > this.#policy.maxWorkers + 1)
+    ) {
+      this.#spawnIfNeeded();
+    } else {
+      this.#dispatch();
+    }
     return item.future;
   }
 
@@ -310,7 +320,7 @@ export class PoolCore {
         future,
         outcome,
         runTime: started > 0 ? now - started : 0,
-        waitTime: (started > 0 ? started : now) - item.queuedAt,
+        waitTime: (started > 0 ? started : now) - item.submitted.at,
       });
     }
     if (events.has("idle") && counters.queued === 0 && !this.#holdsUnfinished()) {
@@ -330,31 +340,35 @@ export class PoolCore {
     for (const resolve of waiters) resolve();
   }
 
+  // Whether someone listens for a task's start or end (and so for its start time).
+  #timesTasks(): boolean {
+    return this.events.has("taskStart") || this.events.has("taskDone");
+  }
+
   // `item`'s worker can start it now: it has reached the worker, which has nothing before it.
+  // Called only for listeners (#timesTasks).
   #begin(item: WorkItem, now: number): void {
     item.startedAt = now;
     if (this.events.has("taskStart")) {
-      this.events.emit("taskStart", { future: item.future, waitTime: now - item.queuedAt });
+      this.events.emit("taskStart", { future: item.future, waitTime: now - item.submitted.at });
     }
   }
 
-  // The reply for `item` has come in from `worker`: its times are recorded. Returns the time.
-  // Work that waited, sent ahead, in the worker started when the worker's previous reply came in
-  // (#beginNext sets that time at once only for taskStart listeners).
+  // The reply for `item` has come in from `worker`: its times are recorded. Returns the time. A
+  // worker runs what it holds one unit after the other, so `item` started when the worker became
+  // free for it (`freeAt`): at its previous reply, or when it was handed work while it held none.
   #replied(worker: PoolWorker, item: WorkItem): number {
     const counters = this.#counters;
     const now = counters.tick();
-    let started = item.startedAt;
-    if (started === 0) started = item.startedAt = worker.lastReplyAt;
-    worker.lastReplyAt = now;
-    if (started > 0) {
-      counters.runTime.add(now - started);
-      counters.waitTime.add(started - item.queuedAt);
-    }
+    const started = worker.freeAt;
+    worker.freeAt = now;
+    counters.runTime.add(now - started);
+    counters.waitTime.add(started - item.submitted.at);
+    if (item.startedAt === 0 && this.#timesTasks()) item.startedAt = started;
     return now;
   }
 
-  // `worker` has replied at `now`: the next unit it holds (sent ahead) can start.
+  // `worker` is free for the next unit it holds (sent ahead) at `now`: for listeners, it starts.
   #beginNext(worker: PoolWorker, now: number): void {
     if (worker.inflight.size === 0) return;
     for (const next of worker.inflight.values()) {
@@ -398,7 +412,7 @@ export class PoolCore {
       this.#send(worker, item);
     }
     if (queue.length === 0 && this.#policy.takeBack) this.#takeBackForIdle();
-    queue.dropWhile((item) => item.future.done());
+    queue.dropWhile(isDone);
     this.#spawnIfNeeded();
     this.#maybeClose();
   }
@@ -533,11 +547,17 @@ export class PoolCore {
   // Takes `item`, sent ahead to `worker`, back from it, unless the worker has started it.
   #withdraw(worker: PoolWorker, item: WorkItem): boolean {
     if (!worker.claims!.withdraw(item)) return false;
+    // Held ahead, it was next (what it followed is done): the worker is free for what follows it.
+    const wasNext = worker.inflight.values().next().value === item;
     worker.undefer(item);
     worker.unassign(item);
     // The worker may have nothing left; settled once the caller (cancel(), a dispatch) is done.
     queueMicrotask(() => {
-      this.#beginNext(worker, this.#counters.tick()); // what it holds next starts now
+      const now = this.#counters.tick();
+      if (wasNext) {
+        worker.freeAt = now;
+        if (this.#timesTasks()) this.#beginNext(worker, now);
+      }
       this.#settleIdle(worker);
       this.#dispatch();
     });
@@ -570,7 +590,10 @@ export class PoolCore {
   // `item` goes to `worker`: out of the queue, and started if the worker holds nothing else.
   #handOver(worker: PoolWorker, item: WorkItem): void {
     if (item.queued) this.#unqueue(item);
-    if (worker.inflight.size === 0 && item.startedAt === 0) this.#begin(item, this.#counters.clock);
+    if (worker.inflight.size > 0) return;
+    const now = this.#counters.clock;
+    worker.freeAt = now;
+    if (item.startedAt === 0 && this.#timesTasks()) this.#begin(item, now);
   }
 
   #flushAll = (): void => {
@@ -712,7 +735,7 @@ export class PoolCore {
         if (!item.future.done()) {
           settleFromReply(item, message);
         }
-        if (this.events.has("taskStart")) this.#beginNext(worker, now);
+        if (this.#timesTasks()) this.#beginNext(worker, now);
         this.#settleIdle(worker);
         this.#dispatch();
         return;
@@ -860,4 +883,8 @@ export class PoolCore {
     for (const worker of this.#workers) if (!worker.exitExpected) this.#stop(worker);
     if (this.#workers.length === 0) this.#resolveClosed?.();
   }
+}
+
+function isDone(item: WorkItem): boolean {
+  return item.future.done();
 }

@@ -69,9 +69,14 @@ function swap(values: Float64Array, a: number, b: number): void {
   values[b] = t;
 }
 
+/** A moment (`performance.now()`), shared by everything that happened at it. */
+export interface Stamp {
+  readonly at: number;
+}
+
 /**
  * What a pool counts as work goes through it. `clock` is the time of the event being handled (a
- * burst of submits, a reply): work handed to a worker during it is stamped with it, so that a task
+ * reply, a burst of submits): work handed to a worker during it is stamped with it, so that a task
  * costs one `performance.now()` call, at its reply, and a burst of submits one more.
  */
 export class PoolCounters {
@@ -83,10 +88,9 @@ export class PoolCounters {
   cancelled = 0;
   readonly runTime: DurationWindow = new DurationWindow();
   readonly waitTime: DurationWindow = new DurationWindow();
-
-  #burst = false;
+  #burst: Stamp | undefined;
   #endBurst = (): void => {
-    this.#burst = false;
+    this.#burst = undefined;
   };
 
   /** Reads the clock for the event being handled. */
@@ -96,13 +100,13 @@ export class PoolCounters {
 
   /**
    * The time of a submit: the clock is read once per burst of submits made in one synchronous
-   * run of the caller's code (a loop of submits), which are stamped alike, at the cost of one
-   * microtask per burst.
+   * run of the caller's code (a loop of submits), which share one stamp, at the cost of one
+   * microtask per burst. (A stamp, not a number, so that a work item holds no number of its own:
+   * V8 gives each object's floating-point field a box of its own.)
    */
-  submitTime(): number {
-    if (this.#burst) return this.clock;
-    this.#burst = true;
+  submitStamp(): Stamp {
+    if (this.#burst !== undefined) return this.#burst;
     queueMicrotask(this.#endBurst);
-    return this.tick();
+    return this.#burst = { at: this.tick() };
   }
 }

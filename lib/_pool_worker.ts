@@ -35,8 +35,11 @@ export class PoolWorker {
   exitExpected = false;
   /** When it was spawned (`performance.now()`), for its start-up time. */
   readonly spawnedAt: number = performance.now();
-  /** When its last reply came in (`performance.now()`); 0 before the first. */
-  lastReplyAt = 0;
+  /**
+   * When it could start the next unit it holds (`performance.now()`): when its last reply came
+   * in, or when work was handed to it while it held nothing.
+   */
+  freeAt = 0;
   #maxUnits: number | undefined;
   /** Units assigned over its life, against `maxUnits`. */
   #assigned = 0;

@@ -4,6 +4,7 @@
 import type { ClassRef } from "./_classes.ts";
 import type { FunctionSpec } from "./_function_source.ts";
 import type { SubmitSite } from "./_submit_site.ts";
+import type { Stamp } from "./_pool_stats.ts";
 import type { ClaimCells, SentAhead } from "./_sent_ahead.ts";
 import { Future } from "./future.ts";
 import { kOnDone, kOnSettle, type SettleListener, type StartGate } from "./_symbols.ts";
@@ -13,6 +14,8 @@ import type { Transferable } from "./runtime/types.ts";
 export type UnitKind = "task" | "items" | "argLists";
 
 let nextId = 1;
+
+const NOT_YET: Stamp = { at: 0 };
 
 /** A worker that may hold work ahead, as a work item sees it. */
 export interface AheadHolder {
@@ -58,9 +61,12 @@ export class WorkItem implements SentAhead, SettleListener, StartGate {
   startedAhead = false;
   /** It waits in the pool's queue (counted in the pool's `queued`). */
   queued = false;
-  /** When it was submitted (`performance.now()`). */
-  queuedAt = 0;
-  /** When its worker could start it; 0 until then. */
+  /** When it was submitted; set by the pool at submit. */
+  submitted: Stamp = NOT_YET;
+  /**
+   * When its worker could start it (`performance.now()`), recorded only for taskStart and
+   * taskDone listeners (the timing windows need no per-item time, see PoolCore); 0 until then.
+   */
   startedAt = 0;
   /** The busy worker it was sent ahead to while its future's start gate is this item. */
   aheadOf: AheadHolder | undefined = undefined;
