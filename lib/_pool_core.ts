@@ -151,6 +151,8 @@ export class PoolCore {
   /** What room() returned while the queue was full, resolved once it is not. */
   #roomWaiters: (() => void)[] = [];
   #crashes: CrashPolicy;
+  /** Work with an AbortSignal not done yet: while there is none, no worker holds any. */
+  #abortable = 0;
   /** What every work item of this pool tells it (see `WorkItem`). */
   #owner: WorkOwner = {
     settled: (item) => this.#settled(item),
@@ -193,6 +195,7 @@ export class PoolCore {
     const { maxQueue } = this.#policy;
     if (maxQueue !== undefined && counters.queued >= maxQueue) throw new QueueFullError(maxQueue);
     const item = new WorkItem(this.#owner, fn, payload, kind, options);
+    if (item.signal) this.#abortable++;
     item.submitted = counters.submitStamp();
     this.#keepWarm = this.#policy.minWorkers > 0;
     const { signal } = item;
@@ -298,6 +301,7 @@ export class PoolCore {
 
   // `item` is done, however: counted, and out of the queue if it was waiting there.
   #settled(item: WorkItem): void {
+    if (item.signal) this.#abortable--;
     const counters = this.#counters;
     if (item.queued) this.#unqueue(item);
     const { future } = item;
@@ -444,7 +448,8 @@ export class PoolCore {
       if (!worker.ready || worker.retiring) continue;
       const load = worker.inflight.size;
       if (load === 0) return worker;
-      if (!ahead || load > this.#policy.prefetch || worker.holdsAbortable()) continue;
+      if (!ahead || load > this.#policy.prefetch) continue;
+      if (this.#abortable > 0 && worker.holdsAbortable()) continue;
       if (!best || load < best.inflight.size) best = worker;
     }
     return starting || this.#workers.length < this.#policy.maxWorkers ? undefined : best;
