@@ -118,3 +118,22 @@ export function countListeners<T>(future: Future<T>): ListenerCount {
     },
   };
 }
+
+/**
+ * Waits until every future is done (however), failing after `ms` if one is still pending: a bound
+ * for hangs. Returns how long the futures took, in ms.
+ */
+export async function settledWithin(futures: Future<unknown>[], ms: number): Promise<number> {
+  const started = Date.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outcomes = Promise.all(futures.map((f) => f.exception().catch((e) => e)));
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`futures still pending after ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([outcomes, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+  return Date.now() - started;
+}

@@ -6,28 +6,13 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { BrokenExecutor, ProcessPoolExecutor, ThreadPoolExecutor } from "../../mod.ts";
 import type { Future } from "../../mod.ts";
-import { random } from "../_helpers.ts";
+import { random, settledWithin } from "../_helpers.ts";
 
 const TRIALS = Number(process.env.RELIABILITY_TRIALS ?? 10);
 const SETTLE_MS = 1000;
 // With onWorkerCrash "replace", settling includes starting a new worker and running the rest on it
 // (a Deno child can take over a second to start on a loaded machine): a bound for hangs only.
 const REPLACE_SETTLE_MS = 15_000;
-
-async function settledWithin(futures: Future<unknown>[], ms: number): Promise<number> {
-  const started = Date.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const outcomes = Promise.all(futures.map((f) => f.exception().catch((e) => e)));
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`futures still pending after ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([outcomes, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-  return Date.now() - started;
-}
 
 // Each future ended with its result, a Broken* error, or cancellation: nothing else, no loss.
 async function checkOutcomes(futures: Future<unknown>[]): Promise<void> {

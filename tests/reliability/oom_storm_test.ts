@@ -9,28 +9,13 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { BrokenExecutor, BrokenThreadPool, ThreadPoolExecutor } from "../../mod.ts";
 import type { Future } from "../../mod.ts";
-import { random } from "../_helpers.ts";
+import { random, settledWithin } from "../_helpers.ts";
 
 const TRIALS = Number(process.env.RELIABILITY_TRIALS ?? 10);
 // A bound for hangs only: settling includes the thread filling 64 MB and a replacement starting.
 const SETTLE_MS = 15_000;
 const LIMITS = { maxOldGenerationSizeMb: 64 };
 const skip = "Bun" in globalThis ? "Bun refuses resourceLimits" : false;
-
-async function settledWithin(futures: Future<unknown>[], ms: number): Promise<number> {
-  const started = Date.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const outcomes = Promise.all(futures.map((f) => f.exception().catch((e) => e)));
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`futures still pending after ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([outcomes, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-  return Date.now() - started;
-}
 
 // Task i of a burst: returns i after `ms`, or, if it is the hog, fills the heap (after `ms`, and
 // across awaits when `awaits`).
