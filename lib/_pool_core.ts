@@ -645,6 +645,7 @@ export class PoolCore {
   // Starts workers for queued work, up to maxWorkers: for every two units waiting beyond the
   // workers already starting, one more (a worker that is up soon takes the next unit too).
   #spawnIfNeeded(): void {
+    if (this.#workers.length >= this.#policy.maxWorkers) return; // (minWorkers <= maxWorkers)
     let waiting = this.#queue.length;
     if (this.#shutdown && waiting === 0) return;
     let starting = 0;

@@ -1,13 +1,16 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // A FIFO queue that can also take entries back at its head: a ring buffer. Runtime-neutral.
 
-// The smallest ring; a ring this size or smaller is kept when the queue empties.
+// The smallest ring.
 const MIN_CAPACITY = 16;
+// A ring up to this size is kept when the queue empties (a pool fed bursts of work would grow it
+// again for each burst); a larger one gives its memory back.
+const KEPT_CAPACITY = 1 << 16;
 
 /**
  * A first-in, first-out queue with O(1) `push`, `shift` and `unshift` (amortised: the ring doubles
  * when full). Entries handed out are cleared from the ring at once, so it keeps nothing it has
- * given away, and a ring grown large is dropped for a small one when the queue empties.
+ * given away, and a ring grown very large is dropped for a small one when the queue empties.
  */
 export class Queue<T> {
   #ring: (T | undefined)[] = new Array(MIN_CAPACITY);
@@ -82,9 +85,9 @@ export class Queue<T> {
     this.#head = 0;
   }
 
-  // Empty now: a large ring gives its memory back.
+  // Empty now: a very large ring gives its memory back.
   #reset(): void {
     this.#head = 0;
-    if (this.#ring.length > MIN_CAPACITY * 64) this.#ring = new Array(MIN_CAPACITY);
+    if (this.#ring.length > KEPT_CAPACITY) this.#ring = new Array(MIN_CAPACITY);
   }
 }

@@ -65,8 +65,8 @@ test("Queue.dropWhile and drain", () => {
 
 test("Queue grown large and emptied works as a new one", () => {
   const queue = new Queue<number>();
-  for (let i = 0; i < 5000; i++) queue.push(i);
-  for (let i = 0; i < 5000; i++) assert.equal(queue.shift(), i);
+  for (let i = 0; i < 70_000; i++) queue.push(i);
+  for (let i = 0; i < 70_000; i++) assert.equal(queue.shift(), i);
   check(queue, []);
   queue.unshiftAll([3, 4]);
   queue.push(5);
