@@ -40,7 +40,7 @@ export function checkOptions(
  * same letters in another case or spelling (`chunkSize`, `chunk_size`, `initArgs`), the name
  * without a unit (`timeout_ms`, `timeoutSeconds`), a Python name this API spells differently
  * (`thread_name_prefix`), a name inside the key or the key inside a name (`abortSignal`,
- * `cancel`), or a close spelling (`cancelFuture`).
+ * `cancel`), or a close spelling (`cancelFuture`, `chunkszie`).
  *
  * @param key The unknown key.
  * @param known The option names the call accepts.
@@ -87,14 +87,22 @@ function normalize(name: string): string {
   return name.replace(/[_-]/g, "").toLowerCase();
 }
 
+// Edits between two names: insertions, deletions, substitutions and swaps of two neighbouring
+// letters (`caFlie` → `caFile` is one), each counting one (optimal string alignment).
 function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      let best = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, before[j - 2]! + 1);
+      }
+      current[j] = best;
     }
+    before = previous;
     previous = current;
   }
   return previous[b.length]!;

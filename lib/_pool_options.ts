@@ -45,14 +45,7 @@ export function commonOptions<O extends ExecutorOptions>(
   if (!Array.isArray(initargs)) {
     throw new TypeError(`initargs must be an array, got ${describe(initargs)}`);
   }
-  if (modules !== undefined) {
-    if (!Array.isArray(modules)) throw new TypeError("modules must be an array of paths or URLs");
-    modules.forEach((module, i) => {
-      if (typeof module !== "string" && !(module instanceof URL)) {
-        throw new TypeError(`modules[${i}] must be a string or a URL, got ${describe(module)}`);
-      }
-    });
-  }
+  checkModules(modules);
   const minWorkers = opts.minWorkers ?? 0;
   checkInteger("minWorkers", minWorkers);
   if (minWorkers < 0 || minWorkers > maxWorkers) {
@@ -137,6 +130,28 @@ export function checkSubmitWith(
   checkFunction(fn);
   if (!Array.isArray(args)) throw new TypeError(`args must be an array, got ${describe(args)}`);
   checkSubmitOptions(options);
+}
+
+/**
+ * Check the `modules` option: `undefined`, or an array of paths or URLs.
+ *
+ * @param modules The option as given.
+ * @param where Who was given it, as the message's prefix (`"DistributedExecutor: "`), if any.
+ */
+export function checkModules(modules: unknown, where = ""): void {
+  if (modules === undefined) return;
+  if (!Array.isArray(modules)) {
+    throw new TypeError(
+      `${where}modules must be an array of paths or URLs, got ${describe(modules)}`,
+    );
+  }
+  modules.forEach((module, i) => {
+    if (typeof module !== "string" && !(module instanceof URL)) {
+      throw new TypeError(
+        `${where}modules[${i}] must be a string or a URL, got ${describe(module)}`,
+      );
+    }
+  });
 }
 
 /** Check a task function at submit(). */

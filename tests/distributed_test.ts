@@ -127,7 +127,7 @@ describe("DistributedExecutor options", () => {
   test("unknown, missing and badly typed options are refused by name", () => {
     assert.throws(
       () => new DistributedExecutor({ servers: "nats://x:1", severs: 1 } as never),
-      { name: "TypeError", message: /unknown option `severs`/ },
+      { name: "TypeError", message: /unknown option "severs" \(did you mean servers\?\)/ },
     );
     assert.throws(() => new DistributedExecutor({} as never), {
       name: "TypeError",
@@ -143,7 +143,7 @@ describe("DistributedExecutor options", () => {
     });
     assert.throws(
       () => new DistributedExecutor({ servers: "nats://x:1", tls: { caFlie: "x" } as never }),
-      { name: "TypeError", message: /unknown option `tls.caFlie`/ },
+      { name: "TypeError", message: /unknown option "tls.caFlie" \(did you mean tls.caFile\?\)/ },
     );
     assert.throws(() => new DistributedExecutor({ servers: "nats://x:1", modules: [1 as never] }), {
       name: "TypeError",

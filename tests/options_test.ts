@@ -51,6 +51,8 @@ describe("suggest()", () => {
     ["cancel", ["wait", "cancelFutures"], "cancelFutures"],
     ["cancelFuture", ["wait", "cancelFutures"], "cancelFutures"],
     ["buffersise", ["chunksize", "buffersize"], "buffersize"],
+    ["chunkszie", ["chunksize", "buffersize"], "chunksize"], // two letters swapped: one edit
+    ["caFlie", ["caFile", "ca", "certFile"], "caFile"],
     ["ordered", ["timeout", "chunksize", "buffersize", "signal"], undefined],
     ["x", ["wait", "cancelFutures"], undefined],
     ["mp_context", ["maxWorkers", "initializer", "initargs", "modules"], undefined],

@@ -18,6 +18,7 @@ import {
   RetentionPolicy,
   StorageType,
 } from "@nats-io/jetstream";
+import { checkOptions, suggest } from "../_options.ts";
 import { describe } from "../_pool_options.ts";
 
 /** TLS settings for the connection to NATS (PEM text or file paths). */
@@ -144,11 +145,7 @@ export function resolveOptions(
     throw new TypeError(`${what} options must be an object with at least \`servers\``);
   }
   const opts = options as Record<string, unknown>;
-  for (const key of Object.keys(opts)) {
-    if (!known.includes(key)) {
-      throw new TypeError(`${what}: unknown option \`${key}\`; known: ${known.join(", ")}`);
-    }
-  }
+  checkOptions(opts, known, what);
   const servers = typeof opts.servers === "string" ? [opts.servers] : opts.servers;
   if (
     !Array.isArray(servers) || servers.length === 0 ||
@@ -219,8 +216,10 @@ function resolveTls(tls: unknown, what: string): NonNullable<NodeConnectionOptio
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(tls)) {
     if (!TLS_OPTIONS.includes(key)) {
+      const guess = suggest(key, TLS_OPTIONS);
+      const hint = guess === undefined ? "" : ` (did you mean tls.${guess}?)`;
       throw new TypeError(
-        `${what}: unknown option \`tls.${key}\`; known: ${TLS_OPTIONS.join(", ")}`,
+        `${what}: unknown option "tls.${key}"${hint}; known tls options: ${TLS_OPTIONS.join(", ")}`,
       );
     }
     if (key === "handshakeFirst" ? typeof value !== "boolean" : typeof value !== "string") {

@@ -20,7 +20,7 @@ import {
   decodeThrown,
   describeCloneFailure,
 } from "../_serialize.ts";
-import { checkFunction, checkSubmitWith, describe } from "../_pool_options.ts";
+import { checkFunction, checkModules, checkSubmitWith } from "../_pool_options.ts";
 import { BrokenExecutor, InvalidStateError } from "../errors.ts";
 import { kOnDone, kSubmitChunk } from "../_symbols.ts";
 import {
@@ -155,23 +155,8 @@ export class DistributedExecutor extends Executor {
   constructor(options: DistributedExecutorOptions) {
     super();
     this.#resolved = resolveOptions(options, KNOWN, "DistributedExecutor");
-    const modules = (options as { modules?: unknown }).modules;
-    if (modules !== undefined) {
-      if (!Array.isArray(modules)) {
-        throw new TypeError(
-          `DistributedExecutor: modules must be an array of paths or URLs, got ${
-            describe(modules)
-          }`,
-        );
-      }
-      modules.forEach((module, i) => {
-        if (typeof module !== "string" && !(module instanceof URL)) {
-          throw new TypeError(
-            `DistributedExecutor: modules[${i}] must be a string or a URL, got ${describe(module)}`,
-          );
-        }
-      });
-    }
+    const modules = (options as { modules?: (string | URL)[] }).modules;
+    checkModules(modules, "DistributedExecutor: ");
     this.#modules = modules && modules.length > 0 ? modules : undefined;
     this.#prepared = this.#modules === undefined;
   }
