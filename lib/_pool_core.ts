@@ -217,9 +217,11 @@ export class PoolCore {
     this.#queue.push(item);
     // Work queued before it still waits for a worker, and a task behind it changes nothing for
     // that work (unless the queue now grows long enough for a child to take some ahead): only the
-    // pool's size may. A loop of submits then costs no dispatch each.
+    // pool's size may. A loop of submits then costs no dispatch each. (Until the modules are
+    // loaded, dispatch starts that, and no worker may start: its init would lack them.)
     if (
-      waiting > 0 && (this.#policy.takeBack || this.#queue.length > this.#policy.maxWorkers + 1)
+      waiting > 0 && admission.ready &&
+      (this.#policy.takeBack || this.#queue.length > this.#policy.maxWorkers + 1)
     ) {
       this.#spawnIfNeeded();
     } else {

@@ -104,6 +104,20 @@ for (
     assert.ok(bare instanceof Point, "a thrown instance is that class");
   });
 
+  test(`${name} pool: a burst submitted while its modules load runs on workers that know them`, async () => {
+    // Every submit here comes before the modules are loaded: no worker may start before that, or
+    // its init would lack them and it could not revive a Point.
+    await using pool = make(2);
+    const futures = Array.from(
+      { length: 12 },
+      (_, i) => pool.submit(tasks.checkPoint, new Point(i, 0)),
+    );
+    assert.deepEqual(
+      await Promise.all(futures),
+      Array.from({ length: 12 }, (_, i) => [true, i]),
+    );
+  });
+
   test(`${name} pool: map, starmap and partial carry instances both ways`, async () => {
     await using pool = make(2);
     const points = [1, 2, 3, 4, 5].map((i) => new Point(i, 0));
