@@ -178,15 +178,10 @@ export class PoolWorker {
   ): TaskMessage | ChunkMessage {
     const spec = item.spec!;
     const key = functionKey(spec);
-    const message = workMessage(item.id, item.kind, key, item.payload);
+    const message = workMessage(item.id, item.kind, key, item.payload, item);
     if (!this.functions.has(key) && !sent?.has(key)) message.spec = spec;
     if (item.bound !== undefined) message.b = item.bound;
     if (item.classes !== undefined) message.classes = locateClasses(message, item.classes, []);
-    if (item.cell !== undefined) { // held ahead (thread pools): what the worker needs to claim it
-      message.c = item.cell;
-      message.g = item.tag;
-      message.k = item.ticket!;
-    }
     sent?.add(key);
     return message;
   }

@@ -3,7 +3,7 @@
 
 import { type ClassEntry, reviveClasses } from "./_classes.ts";
 import type { FunctionSpec } from "./_function_source.ts";
-import type { SharedClaims } from "./_sent_ahead.ts";
+import type { SentAhead, SharedClaims } from "./_sent_ahead.ts";
 import { addCallerFrames, type SubmitSite } from "./_submit_site.ts";
 import type { Future } from "./future.ts";
 import type { ChunkOutcome } from "./_map.ts";
@@ -176,18 +176,35 @@ export type HostMessage =
 
 /**
  * The message that sends unit `id` to a worker under function `key` (without the spec, which the
- * caller adds when the worker lacks it): a task's arguments, or a chunk's items or argument lists.
+ * caller adds when the worker lacks it): a task's arguments, or a chunk's items or argument lists,
+ * and, for work held ahead in a claim cell (`unit.cell`), what the worker needs to claim it. Each shape is one object literal, so that building a
+ * message adds no property to it in the common cases (each added one costs the engine a step).
  */
 export function workMessage(
   id: number,
   kind: UnitKind,
   key: string,
   payload: unknown[],
+  unit: SentAhead,
 ): TaskMessage | ChunkMessage {
-  if (kind === "task") return { t: "task", id, key, args: payload };
-  if (kind === "items") return { t: "chunk", id, key, items: pack(payload) };
-  // A chunk whose argument lists all have one argument travels as the arguments themselves.
-  const argLists = payload as unknown[][];
+  const cell = unit.cell;
+  if (kind === "task") {
+    if (cell === undefined) return { t: "task", id, key, args: payload };
+    return { t: "task", id, key, args: payload, c: cell, g: unit.tag, k: unit.ticket! };
+  }
+  let message: ChunkMessage;
+  if (kind === "items") message = { t: "chunk", id, key, items: pack(payload) };
+  else message = chunkOfArgLists(id, key, payload as unknown[][]);
+  if (cell !== undefined) {
+    message.c = cell;
+    message.g = unit.tag;
+    message.k = unit.ticket!;
+  }
+  return message;
+}
+
+// A chunk whose argument lists all have one argument travels as the arguments themselves.
+function chunkOfArgLists(id: number, key: string, argLists: unknown[][]): ChunkMessage {
   const items = new Array(argLists.length);
   for (let i = 0; i < argLists.length; i++) {
     const args = argLists[i]!;
