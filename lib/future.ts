@@ -443,7 +443,7 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @param gate Whether the call has started, and how to take it back unstarted.
    */
-  [kStartGate](gate: StartGate | undefined): void {
+  [kStartGate](gate: { started(): boolean; withdraw(): boolean } | undefined): void {
     this.#gate = gate;
   }
 
@@ -477,7 +477,7 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @param listener The executor's record of the work.
    */
-  [kOnSettle](listener: SettleListener): void {
+  [kOnSettle](listener: { settled(): void }): void {
     if (this.done()) listener.settled();
     else if (this.#settleHook === undefined) this.#settleHook = listener;
     else this[kOnDone](() => listener.settled());
