@@ -24,9 +24,9 @@
 // worker that would start it while an older task waits behind a slow one elsewhere yields instead;
 // that work goes back to the queue in order and the worker gets the oldest (#onYield), so tasks
 // start in submission order.
-// Process pool: one task goes ahead per busy child, only while at least maxWorkers tasks are queued
-// behind it, and waits there RUNNING (Python's call queue); what the replies read at one time free
-// up leaves for each child in one "batch" message (the flush).
+// Process pool: a busy child gets up to `prefetch` tasks ahead, the n-th only while at least
+// n × maxWorkers tasks are queued behind it, and they wait there RUNNING (Python's call queue); what
+// the replies read at one time free up leaves for each child in one "batch" message (the flush).
 // Every future's settling is counted (stats(), events: #settled); maxQueue bounds the queue.
 //
 // The states of a pool: setting up (modules loading; work queued unchecked) → running → shut down
@@ -421,6 +421,8 @@ export class PoolCore {
       const load = worker.inflight.size;
       if (load === 0) return worker;
       if (!ahead || load > this.#policy.prefetch || worker.holdsAbortable()) continue;
+      // Process pools: the n-th unit ahead of a child only while more than n × maxWorkers wait.
+      if (!this.#policy.takeBack && this.#queue.length <= load * this.#policy.maxWorkers) continue;
       if (!best || load < best.inflight.size) best = worker;
     }
     return starting || this.#workers.size < this.#policy.maxWorkers ? undefined : best;
@@ -430,8 +432,9 @@ export class PoolCore {
   // with a signal (aborting it would stop the worker). A thread pool can take it back for a worker
   // that falls idle. A process pool cannot, so a child busy with a long task would hold it while
   // another child idles; it goes ahead only while the queue behind it holds at least as many tasks
-  // as the pool has workers, so a child that frees up meanwhile finds work there (unless the other
-  // children drain all of it before the busy one is done: a long task among many short ones).
+  // as the pool has workers (the n-th unit ahead of one child: n times as many, see #pickWorker),
+  // so a child that frees up meanwhile finds work there (unless the other children drain all of it
+  // before the busy one is done: a long task among many short ones).
   #mayGoAhead(item: WorkItem): boolean {
     if (item.signal) return false;
     return this.#policy.takeBack || this.#queue.length > this.#policy.maxWorkers;
