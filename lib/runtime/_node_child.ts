@@ -1,8 +1,10 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
-// Child processes through node:child_process, which Node, Bun and Deno all provide. Loaded only
-// when a process pool starts its first child (worker threads live in _node_thread.ts).
+// Child processes through node:child_process, which Node, Bun and Deno all provide. The module is
+// loaded only when a process pool starts its first child (worker threads live in _node_thread.ts),
+// and synchronously where the runtime can (`process.getBuiltinModule()`: Node 20.16+, Deno, Bun),
+// so that the first child is forked at the first submit(), before the function is analysed.
 
-import { type ChildProcess, fork, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { ExitInfo, ProcessSpawnOptions, WorkerEntry, WorkerHandle } from "./types.ts";
@@ -20,12 +22,27 @@ export interface ChildCommand {
   assertSendable?: (message: unknown) => void;
 }
 
+type ChildProcessModule = typeof import("node:child_process");
+
 /**
- * Start a child process speaking advanced-serialization IPC. Its arguments are our pid, and for a
- * bundle or an executable, {@linkcode PROCESS_MARKER}, which makes it serve instead of running
- * the program.
+ * Start a child process speaking advanced-serialization IPC: at once when `node:child_process`
+ * can be had synchronously, else once it is imported. Its arguments are our pid, and for a bundle
+ * or an executable, {@linkcode PROCESS_MARKER}, which makes it serve instead of running the
+ * program.
  */
 export function spawnNodeChild(
+  entry: WorkerEntry,
+  options: ProcessSpawnOptions,
+  how: ChildCommand,
+): WorkerHandle | Promise<WorkerHandle> {
+  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  const module = builtin?.("node:child_process") as ChildProcessModule | undefined;
+  if (module !== undefined) return startChild(module, entry, options, how);
+  return import("node:child_process").then((module) => startChild(module, entry, options, how));
+}
+
+function startChild(
+  { fork, spawn }: ChildProcessModule,
   entry: WorkerEntry,
   options: ProcessSpawnOptions,
   how: ChildCommand,
