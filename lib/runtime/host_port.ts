@@ -2,6 +2,7 @@
 // The worker side of the channel: how a worker thread or child process talks to its host.
 
 import process from "node:process";
+import { assertSendable } from "./_deno_ipc.ts";
 import type { HostPort } from "./types.ts";
 
 /** The port of a worker thread: `parentPort` under worker_threads, `self` in a web Worker. */
@@ -93,15 +94,20 @@ const PARENT_POLL_MS = 500;
 
 /**
  * The port of a child process: Node-style IPC. The child exits as soon as its parent is gone,
- * however it died, even while a task keeps its main thread busy: on IPC disconnect, on the end of
- * stdin, or when its parent pid changes, which a watchdog thread checks (see
+ * however it died: on IPC disconnect, on the end of stdin, or when its parent pid changes, which a
+ * watchdog thread checks even while a task keeps the main thread busy (see
  * {@linkcode startWatchdog}). The parent passes its pid as the first argument, so a child whose
  * parent died while it was starting leaves at once.
  *
- * @returns The port, once the watchdog has been started.
+ * Starting the watchdog blocks the main thread for 2-3 ms on Node and 10-17 ms on Bun and Deno, so
+ * it starts right after the first result is sent, off the path of a cold start (spawn, hello, init,
+ * first task). Until then only the listeners watch: a parent that dies while the initializer or the
+ * first task runs is noticed when it returns or yields.
+ *
+ * @returns The port.
  * @throws {Error} If this process was not started with an IPC channel.
  */
-export async function processHostPort(): Promise<HostPort> {
+export function processHostPort(): HostPort {
   const send = process.send?.bind(process);
   if (!send) throw new Error("the process worker must be started by a ProcessPoolExecutor");
   const parent = Number(process.argv[2]) || process.ppid;
@@ -119,17 +125,25 @@ export async function processHostPort(): Promise<HostPort> {
   process.stdin.resume();
   // Deno's send() can write part of a message before it finds what it cannot serialize.
   // deno-lint-ignore no-explicit-any
-  const guard = (globalThis as any).Deno?.version?.deno ? import("./_deno_ipc.ts") : undefined;
-  await startWatchdog(parent, leave);
-  const check = (await guard)?.assertSendable;
+  const check = (globalThis as any).Deno?.version?.deno ? assertSendable : undefined;
+  let watched = false;
   return {
     post: (message) => {
       check?.(message);
       send(message);
+      if (watched || !isResult(message)) return;
+      watched = true;
+      startWatchdog(parent, leave);
     },
     listen: (onMessage) => process.on("message", onMessage),
     exit: (code) => process.exit(code),
   };
+}
+
+// A task's or a chunk's outcome, as opposed to the start-up messages (hello, ready).
+function isResult(message: unknown): boolean {
+  const type = (message as { t?: unknown } | null)?.t;
+  return type !== "hello" && type !== "ready";
 }
 
 const CHANNEL_GONE = ["EPIPE", "ECONNRESET", "ERR_IPC_CHANNEL_CLOSED"];
@@ -165,7 +179,7 @@ setInterval(check, ${PARENT_POLL_MS});`;
  * never ends by running out of work anyway (its stdin and IPC channel stay open): every exit is
  * `process.exit()` or a signal.
  */
-async function startWatchdog(parent: number, leave: () => void): Promise<void> {
+function startWatchdog(parent: number, leave: () => void): void {
   const poll = () => {
     const timer = setInterval(() => process.ppid !== parent && leave(), PARENT_POLL_MS);
     // deno-lint-ignore no-explicit-any
@@ -183,7 +197,7 @@ async function startWatchdog(parent: number, leave: () => void): Promise<void> {
       };
       return;
     }
-    const { Worker } = await import("node:worker_threads");
+    const { Worker } = process.getBuiltinModule("node:worker_threads");
     const watchdog = new Worker(NODE_WATCHDOG, {
       eval: true,
       workerData: { parent, every: PARENT_POLL_MS },
