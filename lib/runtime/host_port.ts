@@ -128,6 +128,7 @@ export function processHostPort(): HostPort {
   const check = (globalThis as any).Deno?.version?.deno ? assertSendable : undefined;
   let watched = false;
   return {
+    batches: true,
     post: (message) => {
       check?.(message);
       send(message);
@@ -140,7 +141,7 @@ export function processHostPort(): HostPort {
   };
 }
 
-// A task's or a chunk's outcome, as opposed to the start-up messages (hello, ready).
+// A task's or a chunk's outcome (or several), as opposed to the start-up messages (hello, ready).
 function isResult(message: unknown): boolean {
   const type = (message as { t?: unknown } | null)?.t;
   return type !== "hello" && type !== "ready";
