@@ -99,10 +99,13 @@ const PARENT_POLL_MS = 500;
  * {@linkcode startWatchdog}). The parent passes its pid as the first argument, so a child whose
  * parent died while it was starting leaves at once.
  *
- * Starting the watchdog blocks the main thread for 2-3 ms on Node and 10-17 ms on Bun and Deno, so
- * it starts right after the first result is sent, off the path of a cold start (spawn, hello, init,
- * first task). Until then only the listeners watch: a parent that dies while the initializer or the
- * first task runs is noticed when it returns or yields.
+ * Starting the watchdog blocks the main thread for 2-3 ms on Node and 10-17 ms on Bun and Deno, and
+ * the first read of `process.stdin` 10-40 ms on Bun and ~9 ms on Deno, so both start after the
+ * first result is sent (a write, which all three make at once), off the path of a cold start
+ * (spawn, hello, init, first task): the watchdog right then, in case the next task never yields,
+ * and stdin at the next turn of the event loop. Until then the IPC channel's disconnect watches: a
+ * parent that dies while the initializer or the first task runs is noticed when it returns or
+ * yields.
  *
  * @returns The port.
  * @throws {Error} If this process was not started with an IPC channel.
@@ -120,9 +123,6 @@ export function processHostPort(): HostPort {
     if (process.connected === false || channelGone(error)) leave();
     throw error;
   });
-  process.stdin.on("end", leave);
-  process.stdin.on("error", leave);
-  process.stdin.resume();
   // Deno's send() can write part of a message before it finds what it cannot serialize.
   // deno-lint-ignore no-explicit-any
   const check = (globalThis as any).Deno?.version?.deno ? assertSendable : undefined;
@@ -135,6 +135,7 @@ export function processHostPort(): HostPort {
       if (watched || !isResult(message)) return;
       watched = true;
       startWatchdog(parent, leave);
+      setTimeout(() => watchStdin(leave), 0);
     },
     listen: (onMessage) => process.on("message", onMessage),
     exit: (code) => process.exit(code),
@@ -145,6 +146,13 @@ export function processHostPort(): HostPort {
 function isResult(message: unknown): boolean {
   const type = (message as { t?: unknown } | null)?.t;
   return type !== "hello" && type !== "ready";
+}
+
+// The parent holds the other end of our stdin: its end is the parent's.
+function watchStdin(leave: () => void): void {
+  process.stdin.on("end", leave);
+  process.stdin.on("error", leave);
+  process.stdin.resume();
 }
 
 const CHANNEL_GONE = ["EPIPE", "ECONNRESET", "ERR_IPC_CHANNEL_CLOSED"];
