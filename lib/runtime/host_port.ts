@@ -1,9 +1,14 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // The worker side of the channel: how a worker thread or child process talks to its host.
 
-import process from "node:process";
 import { assertSendable } from "./_deno_ipc.ts";
 import type { HostPort } from "./types.ts";
+
+// The process global, the same object as node:process's default export in Node, Deno and Bun.
+// Not imported: on Node the module namespace of node:process reads every property of the
+// process, stdin and stdout among them, which creates their streams (~6 ms on a child's start).
+const process = (globalThis as unknown as { process: typeof import("node:process") })
+  .process;
 
 /** The port of a worker thread: `parentPort` under worker_threads, `self` in a web Worker. */
 export async function threadHostPort(): Promise<HostPort> {
