@@ -99,18 +99,16 @@ const PARENT_POLL_MS = 500;
 
 /**
  * The port of a child process: Node-style IPC. The child exits as soon as its parent is gone,
- * however it died: on IPC disconnect, on the end of stdin, or when its parent pid changes, which a
- * watchdog thread checks even while a task keeps the main thread busy (see
- * {@linkcode startWatchdog}). The parent passes its pid as the first argument, so a child whose
- * parent died while it was starting leaves at once.
+ * however it died: on IPC disconnect, or when its parent pid changes, which a watchdog thread
+ * checks even while a task keeps the main thread busy (see {@linkcode startWatchdog}). The parent
+ * passes its pid as the first argument, so a child whose parent died while it was starting leaves
+ * at once.
  *
- * Starting the watchdog blocks the main thread for 2-3 ms on Node and 10-17 ms on Bun and Deno, and
- * the first read of `process.stdin` 10-40 ms on Bun and ~9 ms on Deno, so both start after the
- * first result is sent (a write, which all three make at once), off the path of a cold start
- * (spawn, hello, init, first task): the watchdog right then, in case the next task never yields,
- * and stdin at the next turn of the event loop. Until then the IPC channel's disconnect watches: a
- * parent that dies while the initializer or the first task runs is noticed when it returns or
- * yields.
+ * Starting the watchdog blocks the main thread for 2-3 ms on Node and 10-17 ms on Bun and Deno, so
+ * it starts right after the first result is sent (a write, which all three runtimes make at once),
+ * off the path of a cold start (spawn, hello, init, first task), in case the next task never
+ * yields. Until then the IPC channel's disconnect watches: a parent that dies while the
+ * initializer or the first task runs is noticed when it returns or yields.
  *
  * @returns The port.
  * @throws {Error} If this process was not started with an IPC channel.
@@ -140,7 +138,6 @@ export function processHostPort(): HostPort {
       if (watched || !isResult(message)) return;
       watched = true;
       startWatchdog(parent, leave);
-      setTimeout(() => watchStdin(leave), 0);
     },
     listen: (onMessage) => process.on("message", onMessage),
     exit: (code) => process.exit(code),
@@ -151,13 +148,6 @@ export function processHostPort(): HostPort {
 function isResult(message: unknown): boolean {
   const type = (message as { t?: unknown } | null)?.t;
   return type !== "hello" && type !== "ready";
-}
-
-// The parent holds the other end of our stdin: its end is the parent's.
-function watchStdin(leave: () => void): void {
-  process.stdin.on("end", leave);
-  process.stdin.on("error", leave);
-  process.stdin.resume();
 }
 
 const CHANNEL_GONE = ["EPIPE", "ECONNRESET", "ERR_IPC_CHANNEL_CLOSED"];
@@ -190,7 +180,7 @@ setInterval(check, ${PARENT_POLL_MS});`;
  * On Node and Bun it is an unref'd `worker_threads` Worker. On Deno it is a web Worker from a
  * `data:` URL, which blocks the main thread half as long while it starts as a `worker_threads`
  * one does (Deno's constructor waits for the thread to boot); it cannot be unref'd, but a child
- * never ends by running out of work anyway (its stdin and IPC channel stay open): every exit is
+ * never ends by running out of work anyway (its IPC channel stays open): every exit is
  * `process.exit()` or a signal.
  */
 function startWatchdog(parent: number, leave: () => void): void {
