@@ -36,7 +36,8 @@
 // A child process answers the tasks of a batch that it knows to be quick (their function's last
 // run here took under QUICK_MS) in one message, sent when the batch is done: each message costs
 // both sides a system call and a wake-up. A reply is held at most until the next task that is not
-// known to be quick, or that starts more than HOLD_MS after the first reply held.
+// known to be quick, or that starts more than HOLD_MS after the first reply held. A chunk's reply
+// is not held.
 
 import { WorkerFunctionTable } from "../lib/_function_table.ts";
 import type {
@@ -177,14 +178,17 @@ class WorkerLoop {
     const replies = this.#replies;
     const quick = this.#quick;
     const { key } = message;
+    const task = message.t === "task";
     const start = performance.now();
     const since = replies.heldSince;
-    if (since >= 0 && (!quick.has(key) || start - since > HOLD_MS)) replies.flush();
-    const pending = message.t === "task"
+    if (since >= 0 && (!task || !quick.has(key) || start - since > HOLD_MS)) replies.flush();
+    const pending = task
       ? runTask(message, this.#functions, replies)
       : runChunk(message, this.#functions, replies);
     if (pending === undefined) {
-      if (performance.now() - start < QUICK_MS) quick.add(key);
+      // A chunk's reply, a thousand results, say, leaves at once: map() reads them in order.
+      if (!task) replies.flush();
+      else if (performance.now() - start < QUICK_MS) quick.add(key);
       else quick.delete(key);
       return;
     }
