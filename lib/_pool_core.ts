@@ -676,14 +676,15 @@ export class PoolCore {
             error,
           );
           this.#break(this.#policy.messages.initializerFailed, cause);
+          return;
         }
+        // Nothing to run or import first: the worker takes work now, behind `init`, and its
+        // `ready` (which it still sends) changes nothing. A cold start saves a round trip.
+        if (!initializer && !init.modules) this.#onReady(worker);
         return;
       }
       case "ready":
-        worker.ready = true;
-        this.#workerReady(worker);
-        this.#dispatch();
-        this.#settleIdle(worker);
+        if (!worker.ready) this.#onReady(worker);
         return;
       case "yield":
         this.#onYield(worker, message.id);
@@ -713,6 +714,14 @@ export class PoolCore {
         return;
       }
     }
+  }
+
+  // `worker` takes work from now on.
+  #onReady(worker: PoolWorker): void {
+    worker.ready = true;
+    this.#workerReady(worker);
+    this.#dispatch();
+    this.#settleIdle(worker);
   }
 
   // After a worker finished something: retire it, or let it idle.
