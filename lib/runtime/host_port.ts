@@ -99,16 +99,16 @@ const PARENT_POLL_MS = 500;
 
 /**
  * The port of a child process: Node-style IPC. The child exits as soon as its parent is gone,
- * however it died: on IPC disconnect, or when its parent pid changes, which a watchdog thread
- * checks even while a task keeps the main thread busy (see {@linkcode startWatchdog}). The parent
- * passes its pid as the first argument, so a child whose parent died while it was starting leaves
- * at once.
+ * however it died: on IPC disconnect, or when its parent pid changes, which the main thread checks
+ * every 500 ms, and a watchdog thread too, even while a task keeps the main thread busy (see
+ * {@linkcode startWatchdog}). The parent passes its pid as the first argument, so a child whose
+ * parent died while it was starting leaves at once.
  *
  * Starting the watchdog blocks the main thread for 2-3 ms on Node and 10-17 ms on Bun and Deno, so
  * it starts right after the first result is sent (a write, which all three runtimes make at once),
  * off the path of a cold start (spawn, hello, init, first task), in case the next task never
- * yields. Until then the IPC channel's disconnect watches: a parent that dies while the
- * initializer or the first task runs is noticed when it returns or yields.
+ * yields. Until then the main thread watches alone: a parent that dies while the initializer or
+ * the first task runs is noticed when it returns or yields.
  *
  * @returns The port.
  * @throws {Error} If this process was not started with an IPC channel.
@@ -120,6 +120,7 @@ export function processHostPort(): HostPort {
   const leave = () => process.exit(0);
   if (process.ppid !== parent || process.connected === false) leave();
   process.on("disconnect", leave);
+  pollParent(parent, leave);
   // A result sent just after the parent died: Node reports EPIPE, Deno a closed channel, both as
   // an "error" event that would otherwise end this process with a stack trace.
   process.on("error", (error) => {
@@ -137,7 +138,7 @@ export function processHostPort(): HostPort {
       send(message);
       if (watched || !isResult(message)) return;
       watched = true;
-      startWatchdog(parent, leave);
+      startWatchdog(parent);
     },
     listen: (onMessage) => process.on("message", onMessage),
     exit: (code) => process.exit(code),
@@ -171,11 +172,20 @@ const denoWatchdog = (parent: number) =>
 check();
 setInterval(check, ${PARENT_POLL_MS});`;
 
+// The main thread's own check of the parent pid: a timer, which costs nothing to start. (The IPC
+// channel's disconnect should say as much, but a Deno child idle since its start was once seen
+// to miss it under load.)
+function pollParent(parent: number, leave: () => void): void {
+  const timer = setInterval(() => process.ppid !== parent && leave(), PARENT_POLL_MS);
+  // deno-lint-ignore no-explicit-any
+  (timer as any).unref?.();
+}
+
 /**
  * Watch the parent from a thread of its own: a task that never yields (CPU work) keeps the main
  * thread from seeing its parent die, so the watchdog thread ends the whole process then, with
  * SIGKILL. It is silent, and every other exit still goes through the main thread. Should it fail
- * to start, the main thread polls instead, which covers all but the busy case.
+ * to start, the main thread's poll still covers all but the busy case.
  *
  * On Node and Bun it is an unref'd `worker_threads` Worker. On Deno it is a web Worker from a
  * `data:` URL, which blocks the main thread half as long while it starts as a `worker_threads`
@@ -183,22 +193,14 @@ setInterval(check, ${PARENT_POLL_MS});`;
  * never ends by running out of work anyway (its IPC channel stays open): every exit is
  * `process.exit()` or a signal.
  */
-function startWatchdog(parent: number, leave: () => void): void {
-  const poll = () => {
-    const timer = setInterval(() => process.ppid !== parent && leave(), PARENT_POLL_MS);
-    // deno-lint-ignore no-explicit-any
-    (timer as any).unref?.();
-  };
+function startWatchdog(parent: number): void {
   try {
     // deno-lint-ignore no-explicit-any
     const g = globalThis as any;
     if (g.Deno?.version?.deno) {
       const url = `data:text/javascript,${encodeURIComponent(denoWatchdog(parent))}`;
       const watchdog = new g.Worker(url, { type: "module", name: "watchdog" });
-      watchdog.onerror = (event: Event) => {
-        event.preventDefault();
-        poll();
-      };
+      watchdog.onerror = (event: Event) => event.preventDefault(); // the poll goes on
       return;
     }
     const { Worker } = process.getBuiltinModule("node:worker_threads");
@@ -208,8 +210,8 @@ function startWatchdog(parent: number, leave: () => void): void {
       execArgv: [], // no loader or preload of the child's: the source is plain JavaScript
     });
     watchdog.unref();
-    watchdog.on("error", poll);
+    watchdog.on("error", () => {}); // the poll goes on
   } catch {
-    poll();
+    // the poll goes on
   }
 }
