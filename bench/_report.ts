@@ -84,7 +84,7 @@ export function markdown(
 
   out.push("## Targets", "");
   out.push(
-    "The targets of issue 8, per runtime. Why the ones marked ❌ cannot hold on this machine, " +
+    "The targets of issues 8 and 19, per runtime. Why the ones marked ❌ cannot hold on this machine, " +
       "measured: [`bench/README.md`, Reading the results](README.md#reading-the-results).",
     "",
   );
@@ -97,7 +97,12 @@ export function markdown(
     for (const lib of target.ours) {
       for (const entry of result.entries.filter((e) => e.library === lib)) {
         const value = medianOf(entry);
-        const ref = referenceFor(workload, result, entry.runtime);
+        // The target's own reference, which need not be the workload's.
+        const ref = referenceFor(
+          { ...workload, reference: target.reference },
+          result,
+          entry.runtime,
+        );
         const refValue = medianOf(ref?.entry);
         if (value === undefined || ref === undefined || refValue === undefined) continue;
         const r = ratio(workload, value, refValue);

@@ -24,9 +24,9 @@
 // worker that would start it while an older task waits behind a slow one elsewhere yields instead;
 // that work goes back to the queue in order and the worker gets the oldest (#onYield), so tasks
 // start in submission order.
-// Process pool: one task goes ahead per busy child, only while at least maxWorkers tasks are queued
-// behind it, and waits there RUNNING (Python's call queue); what the replies read at one time free
-// up leaves for each child in one "batch" message (the flush).
+// Process pool: a busy child gets up to `prefetch` tasks ahead, the n-th only while at least
+// n × maxWorkers tasks are queued behind it, and they wait there RUNNING (Python's call queue); what
+// the replies read at one time free up leaves for each child in one "batch" message (the flush).
 // Every future's settling is counted (stats(), events: #settled); maxQueue bounds the queue.
 //
 // The states of a pool: setting up (modules loading; work queued unchecked) → running → shut down
@@ -216,12 +216,14 @@ export class PoolCore {
     counters.queued++;
     this.#queue.push(item);
     // Work queued before it still waits for a worker, and a task behind it changes nothing for
-    // that work (unless the queue now grows long enough for a child to take some ahead): only the
-    // pool's size may. A loop of submits then costs no dispatch each. (Until the modules are
-    // loaded, dispatch starts that, and no worker may start: its init would lack them.)
+    // that work (unless the queue now grows long enough for a child to take more ahead: the n-th
+    // unit only while more than n × maxWorkers wait, see #pickWorker); only the pool's size may.
+    // A loop of submits then costs no dispatch each. (Until the modules are loaded, dispatch
+    // starts that, and no worker may start: its init would lack them.)
     if (
       waiting > 0 && admission.ready &&
-      (this.#policy.takeBack || this.#queue.length > this.#policy.maxWorkers + 1)
+      (this.#policy.takeBack ||
+        this.#queue.length > this.#policy.prefetch * this.#policy.maxWorkers + 1)
     ) {
       this.#spawnIfNeeded();
     } else {
@@ -452,6 +454,8 @@ export class PoolCore {
       if (load === 0) return worker;
       if (!ahead || load > this.#policy.prefetch) continue;
       if (this.#abortable > 0 && worker.holdsAbortable()) continue;
+      // Process pools: the n-th unit ahead of a child only while more than n × maxWorkers wait.
+      if (!this.#policy.takeBack && this.#queue.length <= load * this.#policy.maxWorkers) continue;
       if (!best || load < best.inflight.size) best = worker;
     }
     return starting || this.#workers.length < this.#policy.maxWorkers ? undefined : best;
@@ -461,8 +465,9 @@ export class PoolCore {
   // with a signal (aborting it would stop the worker). A thread pool can take it back for a worker
   // that falls idle. A process pool cannot, so a child busy with a long task would hold it while
   // another child idles; it goes ahead only while the queue behind it holds at least as many tasks
-  // as the pool has workers, so a child that frees up meanwhile finds work there (unless the other
-  // children drain all of it before the busy one is done: a long task among many short ones).
+  // as the pool has workers (the n-th unit ahead of one child: n times as many, see #pickWorker),
+  // so a child that frees up meanwhile finds work there (unless the other children drain all of it
+  // before the busy one is done: a long task among many short ones).
   #mayGoAhead(item: WorkItem): boolean {
     if (item.signal) return false;
     return this.#policy.takeBack || this.#queue.length > this.#policy.maxWorkers;
@@ -712,14 +717,15 @@ export class PoolCore {
             error,
           );
           this.#break(this.#policy.messages.initializerFailed, cause);
+          return;
         }
+        // Nothing to run or import first: the worker takes work now, behind `init`, and its
+        // `ready` (which it still sends) changes nothing. A cold start saves a round trip.
+        if (!initializer && !init.modules) this.#onReady(worker);
         return;
       }
       case "ready":
-        worker.ready = true;
-        this.#workerReady(worker);
-        this.#dispatch();
-        this.#settleIdle(worker);
+        if (!worker.ready) this.#onReady(worker);
         return;
       case "yield":
         this.#onYield(worker, message.id);
@@ -749,6 +755,14 @@ export class PoolCore {
         return;
       }
     }
+  }
+
+  // `worker` takes work from now on.
+  #onReady(worker: PoolWorker): void {
+    worker.ready = true;
+    this.#workerReady(worker);
+    this.#dispatch();
+    this.#settleIdle(worker);
   }
 
   // After a worker finished something: retire it, or let it idle.

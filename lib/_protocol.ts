@@ -12,7 +12,7 @@ import { decodeThrown, type EncodedThrown, type Transport } from "./_serialize.t
 import type { UnitKind } from "./_work_item.ts";
 
 /** Bumped whenever a message changes shape; host and worker must agree. */
-export const PROTOCOL_VERSION = 7;
+export const PROTOCOL_VERSION = 8;
 
 // Any message with values may carry `classes`: the instances of classes sent by reference in it, by their
 // paths from the message itself (`["args", 0]`), which the receiver gives their prototype back
@@ -79,9 +79,13 @@ export type WorkerMessage =
   | ChunkDoneMessage
   | YieldMessage;
 
+/** A child's replies to the quick tasks of one batch, in one message (see `BatchMessage`). */
+export type ReplyBatchMessage = BatchMessage<OkMessage | ErrMessage | ChunkDoneMessage>;
+
 /**
  * Several messages in one, to be handled in order. A process pool's host sends each child what
- * the replies it read at one time freed up as one message: one write, one wake-up of the child.
+ * the replies it read at one time freed up as one message: one write, one wake-up of the child;
+ * and a child answers the quick tasks of such a batch in one message too (workers/_worker_loop.ts).
  */
 export interface BatchMessage<M> {
   t: "batch";

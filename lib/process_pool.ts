@@ -9,6 +9,13 @@ import { PoolExecutor } from "./pool_executor.ts";
 import { runtimeAdapter } from "./runtime/mod.ts";
 import { processWorkerEntry } from "./runtime/worker_entry.ts";
 
+// The most units a busy child holds sent ahead, while the queue is deep enough (see PoolCore's
+// #pickWorker: the n-th only while more than n × maxWorkers units wait). Each write to a child and
+// each wake-up of one costs ~20 µs of system time here; eight ahead let the replies read at one time
+// free up several units per child, which leave in one message (tiny tasks ran 1.6-2x faster than
+// with one ahead on Node 24).
+const PREFETCH = 8;
+
 /**
  * Options for {@linkcode ProcessPoolExecutor}: those of every pool, Python's
  * `max_tasks_per_child`, and flags for the child runtime.
@@ -93,7 +100,7 @@ export class ProcessPoolExecutor<A extends any[] = any[]> extends PoolExecutor {
     super({
       ...common,
       transport: "v8",
-      prefetch: 1,
+      prefetch: PREFETCH,
       takeBack: false,
       maxTasksPerChild,
       spawn: (onMessage, onExit) => {

@@ -217,9 +217,11 @@ for (const { kind, Pool, Broken } of POOLS) {
 
   test(`${kind} pool, onWorkerCrash "replace": process.exit() in a task fails only that future`, async () => {
     await using pool: Pool = new Pool({ maxWorkers: 2, onWorkerCrash: "replace" });
-    // A child dies with the task sent ahead to it (next test); three tasks on two children never
-    // queue more than maxWorkers, so none goes ahead. A thread gives back what it has not started.
-    const futures = (kind === "process" ? [0, 1, 2] : [0, 1, 2, 3, 4, 5]).map((i) =>
+    // A child's work sent ahead fails with it (it was RUNNING: next test); a child gets work ahead
+    // only while more than maxWorkers tasks wait, so with four nothing goes ahead. A thread's goes
+    // back to the queue.
+    const inputs = kind === "process" ? [0, 1, 2, 3] : [0, 1, 2, 3, 4, 5];
+    const futures = inputs.map((i) =>
       pool.submit((i: number) => {
         if (i === 2) process.exit(3);
         return i;

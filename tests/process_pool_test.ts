@@ -11,6 +11,7 @@ import {
 } from "../mod.ts";
 import { executorContract } from "./_executor_contract.ts";
 import { alive, runScript, testdata } from "./_child.ts";
+import { netGate, waitAtGate } from "./_net_gate.ts";
 
 executorContract("process");
 
@@ -129,6 +130,22 @@ test("ProcessPoolExecutor: a queued task never waits behind a running one while 
   } finally {
     rmSync(gate, { force: true });
   }
+});
+
+// Sent ahead, a task cannot be taken back: a busy child gets its n-th only while more than n times
+// as many as the pool has workers wait behind it, so that the others find as much in the queue.
+test("ProcessPoolExecutor: a busy child holds its n-th task ahead only while more than n × maxWorkers wait", async () => {
+  await using pool = new ProcessPoolExecutor(1);
+  await using gate = await netGate(); // disposed first: opened before the pool shuts down
+  const first = pool.submit(waitAtGate, gate.port, "first");
+  const others = Array.from({ length: 11 }, (_, n) => pool.submit((x: number) => x, n));
+  await gate.arrived(1);
+  // 11 wait: the 1st goes ahead (11 > 1), the 2nd (10 > 2), … the 5th (7 > 5), not the 6th (6).
+  const { running, queued } = pool.stats();
+  assert.deepEqual([running, queued], [6, 6]);
+  gate.open();
+  assert.equal(await first, "first");
+  assert.deepEqual(await Promise.all(others), Array.from({ length: 11 }, (_, n) => n));
 });
 
 test("ProcessPoolExecutor: queued arguments that cannot be cloned fail alone", async () => {

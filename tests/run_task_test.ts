@@ -9,12 +9,16 @@ import { ClaimCells, ClaimTable, clock } from "../lib/_sent_ahead.ts";
 import { decodeThrown } from "../lib/_serialize.ts";
 import { serve } from "../workers/_worker_loop.ts";
 
-/** A worker loop on a fake port: `send` delivers a host message, `replies` collects answers. */
-function startWorker() {
+/**
+ * A worker loop on a fake port: `send` delivers a host message, `replies` collects answers. With
+ * `batches`, the port is a child process's, whose host takes several replies in one.
+ */
+function startWorker(batches = false) {
   const replies: WorkerMessage[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let deliver: ((message: unknown) => void) | undefined;
   serve({
+    batches,
     post(message) {
       replies.push(structuredClone(message) as WorkerMessage);
       for (const waiter of waiters.splice(0)) {
@@ -39,8 +43,8 @@ function startWorker() {
 
 const spec = (id: string, source: string): FunctionSpec => ({ kind: "source", id, source });
 
-async function readyWorker() {
-  const worker = startWorker();
+async function readyWorker(batches = false) {
+  const worker = startWorker(batches);
   assert.deepEqual(worker.replies, [{ t: "hello", v: PROTOCOL_VERSION }]);
   worker.send({ t: "init", v: PROTOCOL_VERSION, transport: "structured", initargs: [] });
   await worker.replied(2);
@@ -105,6 +109,78 @@ test("a forget inside a batch applies in the batch's order", async () => {
     value: -2,
   }]);
   assert.match(errorOf(replies[2]).message, /unknown function neg/);
+});
+
+test("a child answers the quick tasks of a batch in one message", async () => {
+  const { replies, send, replied } = await readyWorker(true);
+  send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
+  await replied(1); // alone, and now known to be quick
+  send({
+    t: "batch",
+    messages: [2, 3, 4].map((id) => ({ t: "task", id, key: "inc", args: [id] })),
+  });
+  await replied(2);
+  assert.deepEqual(replies, [
+    { t: "ok", id: 1, value: 2 },
+    {
+      t: "batch",
+      messages: [{ t: "ok", id: 2, value: 3 }, { t: "ok", id: 3, value: 4 }, {
+        t: "ok",
+        id: 4,
+        value: 5,
+      }],
+    },
+  ]);
+});
+
+test("a child sends what it holds before a task it does not know to be quick", async () => {
+  const { replies, send, replied } = await readyWorker(true);
+  send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
+  await replied(1); // alone, and now known to be quick
+  // The slow task notes how many replies had left when it started (the port is in this thread).
+  const seen: number[] = [];
+  // deno-lint-ignore no-explicit-any
+  Object.assign(globalThis as any, { __runTaskSeen: () => seen.push(replies.length) });
+  const slow = spec(
+    "slow",
+    "(x) => { globalThis.__runTaskSeen(); " +
+      "const end = performance.now() + 2; while (performance.now() < end); return x; }",
+  );
+  send({
+    t: "batch",
+    messages: [
+      { t: "task", id: 2, key: "inc", args: [2] },
+      { t: "task", id: 3, key: "inc", args: [3] },
+      { t: "task", id: 4, key: "slow", spec: slow, args: ["slow"] },
+      { t: "task", id: 5, key: "inc", args: [5] },
+    ],
+  });
+  await replied(3);
+  assert.deepEqual(seen, [2], "the replies to 2 and 3 left before the slow task started");
+  assert.deepEqual(replies.slice(1), [
+    { t: "batch", messages: [{ t: "ok", id: 2, value: 3 }, { t: "ok", id: 3, value: 4 }] },
+    { t: "batch", messages: [{ t: "ok", id: 4, value: "slow" }, { t: "ok", id: 5, value: 6 }] },
+  ]);
+});
+
+test("a child holds no reply of a batch's chunk: map() reads its results in order", async () => {
+  const { replies, send, replied } = await readyWorker(true);
+  send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
+  await replied(1); // alone, and now known to be quick
+  send({
+    t: "batch",
+    messages: [
+      { t: "task", id: 2, key: "inc", args: [2] },
+      { t: "chunk", id: 3, key: "inc", items: [10, 20] },
+      { t: "task", id: 4, key: "inc", args: [4] },
+    ],
+  });
+  await replied(4);
+  assert.deepEqual(replies.slice(1).map((reply) => reply.t === "ok" ? reply.id : reply.t), [
+    2,
+    "chunk-done",
+    4,
+  ]);
 });
 
 // Work sent ahead to a thread (claim cells) while an older task waits, unclaimed, in the cells of

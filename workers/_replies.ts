@@ -5,8 +5,10 @@ import { pack } from "../lib/_packed.ts";
 import { type ClassLookup, classLookup, type ClassRef, locateClasses } from "../lib/_classes.ts";
 import {
   type ChunkDoneMessage,
+  type ErrMessage,
   type OkMessage,
   PROTOCOL_VERSION,
+  type ReplyBatchMessage,
   type WorkerMessage,
 } from "../lib/_protocol.ts";
 import {
@@ -25,10 +27,14 @@ export interface ChunkFailure {
   error: unknown;
 }
 
+type Reply = OkMessage | ErrMessage | ChunkDoneMessage;
+
 /**
  * A worker's messages to its host. Every reply leaves at once: a task's result must not wait for
- * the next task to finish. A result the transport cannot carry is answered as that task's
- * {@linkcode SerializationError}, naming the offending part (`result.x is a function…`).
+ * the next task to finish; except, while {@linkcode Replies.gather} is on, the replies to tasks
+ * the worker loop knows to be quick, which leave together at {@linkcode Replies.flush}. A result
+ * the transport cannot carry is answered as that task's {@linkcode SerializationError}, naming
+ * the offending part (`result.x is a function…`).
  */
 export class Replies {
   /** The pool's transport, which decides what a result may hold; set by `init`. */
@@ -38,6 +44,10 @@ export class Replies {
   /** The instances of those classes in the results of the chunk being run. */
   #chunkClasses: ClassLookup | undefined;
   #port: HostPort;
+  /** While gathering: the replies held for the next flush. */
+  #gathered: Reply[] | undefined;
+  /** When the first of them was held (`performance.now()`). */
+  #gatheredSince = 0;
 
   /**
    * Reply through `port`.
@@ -46,6 +56,36 @@ export class Replies {
    */
   constructor(port: HostPort) {
     this.#port = port;
+  }
+
+  /** Holds replies from now on, until {@linkcode Replies.stopGathering}. */
+  gather(): void {
+    this.#gathered = [];
+  }
+
+  /** Whether replies are held, and since when: `-1` when none is. */
+  get heldSince(): number {
+    return this.#gathered === undefined || this.#gathered.length === 0 ? -1 : this.#gatheredSince;
+  }
+
+  /** Sends the held replies, in one message when there are several. */
+  flush(): void {
+    const gathered = this.#gathered;
+    if (gathered === undefined || gathered.length === 0) return;
+    this.#gathered = [];
+    if (gathered.length === 1) return this.#sendOne(gathered[0]!);
+    try {
+      this.#port.post({ t: "batch", messages: gathered } satisfies ReplyBatchMessage);
+    } catch {
+      // What cannot be sent fails alone.
+      for (const reply of gathered) this.#sendOne(reply);
+    }
+  }
+
+  /** Sends what is held and stops holding replies. */
+  stopGathering(): void {
+    this.flush();
+    this.#gathered = undefined;
   }
 
   /** The worker is listening, speaking this protocol version. */
@@ -85,15 +125,11 @@ export class Replies {
         new SerializationError(`${bad.path} ${bad.reason}`, { path: bad.path }),
       );
     }
-    try {
-      const reply: OkMessage = { t: "ok", id, value };
-      if (classes !== undefined && classes.found.size > 0) {
-        reply.classes = locateClasses(reply, classes.found, []);
-      }
-      this.#port.post(reply);
-    } catch (error) {
-      this.error(id, describeCloneFailure(value, this.transport, "result", error));
+    const reply: OkMessage = { t: "ok", id, value };
+    if (classes !== undefined && classes.found.size > 0) {
+      reply.classes = locateClasses(reply, classes.found, []);
     }
+    this.#send(reply);
   }
 
   /**
@@ -103,7 +139,7 @@ export class Replies {
    * @param error What it threw (any value).
    */
   error(id: number, error: unknown): void {
-    this.#port.post({ t: "err", id, error: encodeThrown(error, this.transport, this.classes) });
+    this.#send({ t: "err", id, error: encodeThrown(error, this.transport, this.classes) });
   }
 
   /**
@@ -142,10 +178,33 @@ export class Replies {
     const found = this.#chunkClasses?.found;
     this.#chunkClasses = undefined;
     if (found !== undefined && found.size > 0) reply.classes = locateClasses(reply, found, []);
+    this.#send(reply, values);
+  }
+
+  // Held while gathering, else sent now. `values`: a chunk's results, unpacked.
+  #send(reply: Reply, values?: unknown[]): void {
+    const gathered = this.#gathered;
+    if (gathered === undefined) return this.#sendOne(reply, values);
+    if (gathered.length === 0) this.#gatheredSince = performance.now();
+    gathered.push(reply);
+  }
+
+  // A result the transport refused is answered as the task's error.
+  #sendOne(reply: Reply, values?: unknown[]): void {
+    if (reply.t === "err") return this.#port.post(reply);
     try {
       this.#port.post(reply);
     } catch (error) {
-      this.error(id, describeCloneFailure(values, this.transport, "result", error));
+      const value = reply.t === "ok" ? reply.value : values ?? reply.values;
+      this.#port.post({
+        t: "err",
+        id: reply.id,
+        error: encodeThrown(
+          describeCloneFailure(value, this.transport, "result", error),
+          this.transport,
+          this.classes,
+        ),
+      });
     }
   }
 }

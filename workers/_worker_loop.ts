@@ -17,6 +17,7 @@
 //   resume                     ──▶  start the held work, unless taken back
 //   forget { keys }            ──▶  drop those functions                     lib/_function_table.ts
 //   batch { messages }         ──▶  each message, in order
+//                              ◀──  batch { messages }: the replies to its quick tasks (processes)
 //   exit                       ──▶  the worker ends
 //
 // `spec` comes with a key's first use (lib/_function_table.ts). `b` holds a `partial()`'s bound
@@ -31,6 +32,12 @@
 // work ahead of the one it runs): one that finishes synchronously (the common case) is answered at
 // once, with no promise in between; one that has to wait (an async function, a module still
 // loading) holds the later ones in a backlog until it is answered.
+//
+// A child process answers the tasks of a batch that it knows to be quick (their function's last
+// run here took under QUICK_MS) in one message, sent when the batch is done: each message costs
+// both sides a system call and a wake-up. A reply is held at most until the next task that is not
+// known to be quick, or that starts more than HOLD_MS after the first reply held. A chunk's reply
+// is not held.
 
 import { WorkerFunctionTable } from "../lib/_function_table.ts";
 import type {
@@ -50,6 +57,11 @@ import { runChunk } from "./_run_chunk.ts";
 import { runTask } from "./_run_task.ts";
 
 type Work = TaskMessage | ChunkMessage | ForgetMessage;
+
+/** A function whose last run took less than this (ms) is quick: its reply may wait for others. */
+const QUICK_MS = 0.5;
+/** The longest a reply is held, barring a task known to be quick that runs long (ms). */
+const HOLD_MS = 1;
 
 /**
  * Serve tasks from the host on `port` until told to exit.
@@ -76,10 +88,15 @@ class WorkerLoop {
   #busy = false;
   /** Work held ahead and left unstarted after a `yield`, until the host's `resume`. */
   #held: TaskMessage | ChunkMessage | undefined;
+  /** Whether the host takes replies in batches (a child process). */
+  #batches: boolean;
+  /** Those: the keys of the functions whose last run here was quick. */
+  #quick = new Set<string>();
 
   constructor(port: HostPort, replies: Replies) {
     this.#port = port;
     this.#replies = replies;
+    this.#batches = port.batches === true;
   }
 
   receive(message: HostMessage): void {
@@ -94,7 +111,16 @@ class WorkerLoop {
         this.#resume();
         break;
       case "batch":
-        for (const inner of message.messages) this.receive(inner);
+        if (!this.#batches) {
+          for (const inner of message.messages) this.receive(inner);
+          break;
+        }
+        this.#replies.gather();
+        try {
+          for (const inner of message.messages) this.receive(inner);
+        } finally {
+          this.#replies.stopGathering();
+        }
         break;
       case "init":
         this.#init(message);
@@ -115,7 +141,11 @@ class WorkerLoop {
   // with `inOrder`, to be left for older tasks held up behind a slow one elsewhere (held, and the
   // host asked for them).
   #run(message: Work, inOrder: boolean): void {
-    if (message.t === "forget") return this.#functions.forget(message.keys);
+    if (message.t === "forget") {
+      for (const key of message.keys) this.#quick.delete(key);
+      return this.#functions.forget(message.keys);
+    }
+    if (this.#batches && this.#claims === undefined) return this.#timed(message);
     const claims = this.#claims;
     if (claims !== undefined) {
       const now = clock();
@@ -138,6 +168,32 @@ class WorkerLoop {
       ? runTask(message, this.#functions, this.#replies)
       : runChunk(message, this.#functions, this.#replies);
     if (pending === undefined) return;
+    this.#busy = true;
+    void pending.then(this.#next);
+  }
+
+  // A child process: the replies held go first unless this work is known to be quick (and they
+  // have not waited long); its run is timed, to know whether it is.
+  #timed(message: TaskMessage | ChunkMessage): void {
+    const replies = this.#replies;
+    const quick = this.#quick;
+    const { key } = message;
+    const task = message.t === "task";
+    const start = performance.now();
+    const since = replies.heldSince;
+    if (since >= 0 && (!task || !quick.has(key) || start - since > HOLD_MS)) replies.flush();
+    const pending = task
+      ? runTask(message, this.#functions, replies)
+      : runChunk(message, this.#functions, replies);
+    if (pending === undefined) {
+      // A chunk's reply, a thousand results, say, leaves at once: map() reads them in order.
+      if (!task) replies.flush();
+      else if (performance.now() - start < QUICK_MS) quick.add(key);
+      else quick.delete(key);
+      return;
+    }
+    quick.delete(key);
+    replies.flush(); // nothing waits for an async task's reply
     this.#busy = true;
     void pending.then(this.#next);
   }

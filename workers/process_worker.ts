@@ -4,4 +4,4 @@
 import { processHostPort } from "../lib/runtime/host_port.ts";
 import { serve } from "./_worker_loop.ts";
 
-serve(await processHostPort());
+serve(processHostPort());

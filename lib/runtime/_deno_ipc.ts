@@ -1,7 +1,6 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // Deno's advanced-serialization IPC: a message is proven sendable before any of it is written.
 
-import { serialize } from "node:v8";
 import { isProxy } from "./proxy.ts";
 
 // Deeper than this, longer arrays, or more values in all, and the message is serialized instead.
@@ -23,7 +22,16 @@ const MAX_VALUES = 1 << 20;
  * is nested too deep).
  */
 export function assertSendable(message: unknown): void {
-  if (!isPlainData(message, 0, { left: MAX_VALUES })) serialize(message);
+  if (!isPlainData(message, 0, { left: MAX_VALUES })) v8().serialize(message);
+}
+
+// node:v8, loaded only when needed (Deno has process.getBuiltinModule()): imported, it would cost
+// every program that imports this package on Node some milliseconds.
+function v8(): typeof import("node:v8") {
+  const { process } = globalThis as unknown as {
+    process: { getBuiltinModule(id: string): unknown };
+  };
+  return process.getBuiltinModule("node:v8") as typeof import("node:v8");
 }
 
 const LEAVES = new Set<unknown>([Date.prototype, RegExp.prototype, ArrayBuffer.prototype]);

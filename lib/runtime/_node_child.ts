@@ -1,8 +1,10 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
-// Child processes through node:child_process, which Node, Bun and Deno all provide. Loaded only
-// when a process pool starts its first child (worker threads live in _node_thread.ts).
+// Child processes through node:child_process, which Node, Bun and Deno all provide. The module is
+// loaded only when a process pool starts its first child (worker threads live in _node_thread.ts),
+// and synchronously where the runtime can (`process.getBuiltinModule()`: Node 20.16+, Deno, Bun),
+// so that the first child is forked at the first submit(), before the function is analysed.
 
-import { type ChildProcess, fork, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { ExitInfo, ProcessSpawnOptions, WorkerEntry, WorkerHandle } from "./types.ts";
@@ -20,19 +22,36 @@ export interface ChildCommand {
   assertSendable?: (message: unknown) => void;
 }
 
+type ChildProcessModule = typeof import("node:child_process");
+
 /**
- * Start a child process speaking advanced-serialization IPC. Its arguments are our pid, and for a
- * bundle or an executable, {@linkcode PROCESS_MARKER}, which makes it serve instead of running
- * the program.
+ * Start a child process speaking advanced-serialization IPC: at once when `node:child_process`
+ * can be had synchronously, else once it is imported. Its arguments are our pid, and for a bundle
+ * or an executable, {@linkcode PROCESS_MARKER}, which makes it serve instead of running the
+ * program.
  */
 export function spawnNodeChild(
+  entry: WorkerEntry,
+  options: ProcessSpawnOptions,
+  how: ChildCommand,
+): WorkerHandle | Promise<WorkerHandle> {
+  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  const module = builtin?.("node:child_process") as ChildProcessModule | undefined;
+  if (module !== undefined) return startChild(module, entry, options, how);
+  return import("node:child_process").then((module) => startChild(module, entry, options, how));
+}
+
+function startChild(
+  { fork, spawn }: ChildProcessModule,
   entry: WorkerEntry,
   options: ProcessSpawnOptions,
   how: ChildCommand,
 ): WorkerHandle {
   const { url } = entry;
   const path = url.protocol === "file:" ? fileURLToPath(url) : url.href;
-  const stdio: ["pipe", "inherit", "inherit", "ipc"] = ["pipe", "inherit", "inherit", "ipc"];
+  // No stdin: the child reads none of ours, and watches us through the IPC channel (a stdin pipe
+  // costs Bun 10-30 ms of the first fork, loading its stream classes).
+  const stdio: ["ignore", "inherit", "inherit", "ipc"] = ["ignore", "inherit", "inherit", "ipc"];
   // Our pid, the child's first argument: how it tells that we are gone (see processHostPort()).
   const parent = String(process.pid);
   const args = entry.kind === "module" ? [parent] : [parent, PROCESS_MARKER];
@@ -51,7 +70,6 @@ export function spawnNodeChild(
     child[how]();
     // deno-lint-ignore no-explicit-any
     (child as any).channel?.[how]?.();
-    (child.stdin as { ref?: () => void; unref?: () => void } | null)?.[how]?.();
   };
   let heard = false;
   const end = (code: number | null, signal: string | null) => {
@@ -77,7 +95,9 @@ export function spawnNodeChild(
   };
   child.on("message", (message) => {
     heard = true;
-    options.onMessage(message);
+    // Several replies in one (see workers/_worker_loop.ts), handled as if read at one time.
+    if ((message as { t?: unknown }).t !== "batch") return options.onMessage(message);
+    for (const inner of (message as { messages: unknown[] }).messages) options.onMessage(inner);
   });
   child.on("error", (error) => {
     lastError = error;
@@ -85,8 +105,6 @@ export function spawnNodeChild(
     if (child.pid === undefined) end(null, null);
   });
   child.on("exit", (code, signal) => end(code, signal));
-  // The stdin pipe is how the child notices our death; its errors (EPIPE) are not ours to report.
-  child.stdin?.on("error", () => {});
   return {
     pid: child.pid,
     unrefable: true,

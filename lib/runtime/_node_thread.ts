@@ -1,6 +1,6 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // Worker threads through node:worker_threads, which Node, Bun and Deno all provide (child processes
-// live in _node_child.ts, loaded only when a process pool starts its first child).
+// live in _node_child.ts, which loads node:child_process only when a process pool starts a child).
 
 import { Worker } from "node:worker_threads";
 import type { ExitInfo, SpawnOptions, WorkerEntry, WorkerHandle } from "./types.ts";

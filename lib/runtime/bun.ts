@@ -2,6 +2,7 @@
 // The Bun adapter: worker_threads and fork(), which Bun implements natively.
 
 import process from "node:process";
+import { spawnNodeChild } from "./_node_child.ts";
 import { spawnNodeThread } from "./_node_thread.ts";
 import type { RuntimeAdapter } from "./types.ts";
 import { executableArgs } from "./worker_entry.ts";
@@ -26,8 +27,7 @@ export const bunAdapter: RuntimeAdapter = {
   spawnThread(entry, options) {
     return spawnNodeThread(entry, options);
   },
-  async spawnProcess(entry, options) {
-    const { spawnNodeChild } = await import("./_node_child.ts");
+  spawnProcess(entry, options) {
     if (entry.kind === "executable") {
       const args = executableArgs(options.runtimeArgs);
       return spawnNodeChild(entry, options, { command: process.execPath, args });

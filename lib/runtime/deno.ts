@@ -4,6 +4,8 @@
 
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { assertSendable } from "./_deno_ipc.ts";
+import { spawnNodeChild } from "./_node_child.ts";
 import { spawnNodeThread } from "./_node_thread.ts";
 import type { RuntimeAdapter, SpawnOptions, WorkerEntry, WorkerHandle } from "./types.ts";
 import { executableArgs, threadWorkerEntry } from "./worker_entry.ts";
@@ -41,11 +43,7 @@ export const denoAdapter: RuntimeAdapter = {
     if (entry.url.protocol !== "file:") return spawnWebWorker(entry, options);
     return spawnNodeThread(entry, options);
   },
-  async spawnProcess(entry, options) {
-    const [{ spawnNodeChild }, { assertSendable }] = await Promise.all([
-      import("./_node_child.ts"),
-      import("./_deno_ipc.ts"),
-    ]);
+  spawnProcess(entry, options) {
     // A `deno compile` executable carries its permissions; it takes no `run` flags.
     const args = entry.kind === "executable"
       ? executableArgs(options.runtimeArgs)

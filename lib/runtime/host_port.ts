@@ -1,10 +1,16 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // The worker side of the channel: how a worker thread or child process talks to its host.
 
-import process from "node:process";
+import { assertSendable } from "./_deno_ipc.ts";
 import { watchHeapLimit } from "./_deno_thread.ts";
 import { currentRuntime } from "./detect.ts";
 import type { HostPort } from "./types.ts";
+
+// The process global, the same object as node:process's default export in Node, Deno and Bun.
+// Not imported: on Node the module namespace of node:process reads every property of the
+// process, stdin and stdout among them, which creates their streams (~6 ms on a child's start).
+const process = (globalThis as unknown as { process: typeof import("node:process") })
+  .process;
 
 /** The port of a worker thread: `parentPort` under worker_threads, `self` in a web Worker. */
 export async function threadHostPort(): Promise<HostPort> {
@@ -96,43 +102,56 @@ const PARENT_POLL_MS = 500;
 
 /**
  * The port of a child process: Node-style IPC. The child exits as soon as its parent is gone,
- * however it died, even while a task keeps its main thread busy: on IPC disconnect, on the end of
- * stdin, or when its parent pid changes, which a watchdog thread checks (see
+ * however it died: on IPC disconnect, or when its parent pid changes, which the main thread checks
+ * every 500 ms, and a watchdog thread too, even while a task keeps the main thread busy (see
  * {@linkcode startWatchdog}). The parent passes its pid as the first argument, so a child whose
  * parent died while it was starting leaves at once.
  *
- * @returns The port, once the watchdog has been started.
+ * Starting the watchdog blocks the main thread for 2-3 ms on Node and 10-17 ms on Bun and Deno, so
+ * it starts right after the first result is sent (a write, which all three runtimes make at once),
+ * off the path of a cold start (spawn, hello, init, first task), in case the next task never
+ * yields. Until then the main thread watches alone: a parent that dies while the initializer or
+ * the first task runs is noticed when it returns or yields.
+ *
+ * @returns The port.
  * @throws {Error} If this process was not started with an IPC channel.
  */
-export async function processHostPort(): Promise<HostPort> {
+export function processHostPort(): HostPort {
   const send = process.send?.bind(process);
   if (!send) throw new Error("the process worker must be started by a ProcessPoolExecutor");
   const parent = Number(process.argv[2]) || process.ppid;
   const leave = () => process.exit(0);
   if (process.ppid !== parent || process.connected === false) leave();
   process.on("disconnect", leave);
+  pollParent(parent, leave);
   // A result sent just after the parent died: Node reports EPIPE, Deno a closed channel, both as
   // an "error" event that would otherwise end this process with a stack trace.
   process.on("error", (error) => {
     if (process.connected === false || channelGone(error)) leave();
     throw error;
   });
-  process.stdin.on("end", leave);
-  process.stdin.on("error", leave);
-  process.stdin.resume();
   // Deno's send() can write part of a message before it finds what it cannot serialize.
   // deno-lint-ignore no-explicit-any
-  const guard = (globalThis as any).Deno?.version?.deno ? import("./_deno_ipc.ts") : undefined;
-  await startWatchdog(parent, leave);
-  const check = (await guard)?.assertSendable;
+  const check = (globalThis as any).Deno?.version?.deno ? assertSendable : undefined;
+  let watched = false;
   return {
+    batches: true,
     post: (message) => {
       check?.(message);
       send(message);
+      if (watched || !isResult(message)) return;
+      watched = true;
+      startWatchdog(parent);
     },
     listen: (onMessage) => process.on("message", onMessage),
     exit: (code) => process.exit(code),
   };
+}
+
+// A task's or a chunk's outcome (or several), as opposed to the start-up messages (hello, ready).
+function isResult(message: unknown): boolean {
+  const type = (message as { t?: unknown } | null)?.t;
+  return type !== "hello" && type !== "ready";
 }
 
 const CHANNEL_GONE = ["EPIPE", "ECONNRESET", "ERR_IPC_CHANNEL_CLOSED"];
@@ -156,45 +175,46 @@ const denoWatchdog = (parent: number) =>
 check();
 setInterval(check, ${PARENT_POLL_MS});`;
 
+// The main thread's own check of the parent pid: a timer, which costs nothing to start. (The IPC
+// channel's disconnect should say as much, but a Deno child idle since its start was once seen
+// to miss it under load.)
+function pollParent(parent: number, leave: () => void): void {
+  const timer = setInterval(() => process.ppid !== parent && leave(), PARENT_POLL_MS);
+  // deno-lint-ignore no-explicit-any
+  (timer as any).unref?.();
+}
+
 /**
  * Watch the parent from a thread of its own: a task that never yields (CPU work) keeps the main
  * thread from seeing its parent die, so the watchdog thread ends the whole process then, with
  * SIGKILL. It is silent, and every other exit still goes through the main thread. Should it fail
- * to start, the main thread polls instead, which covers all but the busy case.
+ * to start, the main thread's poll still covers all but the busy case.
  *
  * On Node and Bun it is an unref'd `worker_threads` Worker. On Deno it is a web Worker from a
  * `data:` URL, which blocks the main thread half as long while it starts as a `worker_threads`
  * one does (Deno's constructor waits for the thread to boot); it cannot be unref'd, but a child
- * never ends by running out of work anyway (its stdin and IPC channel stay open): every exit is
+ * never ends by running out of work anyway (its IPC channel stays open): every exit is
  * `process.exit()` or a signal.
  */
-async function startWatchdog(parent: number, leave: () => void): Promise<void> {
-  const poll = () => {
-    const timer = setInterval(() => process.ppid !== parent && leave(), PARENT_POLL_MS);
-    // deno-lint-ignore no-explicit-any
-    (timer as any).unref?.();
-  };
+function startWatchdog(parent: number): void {
   try {
     // deno-lint-ignore no-explicit-any
     const g = globalThis as any;
     if (g.Deno?.version?.deno) {
       const url = `data:text/javascript,${encodeURIComponent(denoWatchdog(parent))}`;
       const watchdog = new g.Worker(url, { type: "module", name: "watchdog" });
-      watchdog.onerror = (event: Event) => {
-        event.preventDefault();
-        poll();
-      };
+      watchdog.onerror = (event: Event) => event.preventDefault(); // the poll goes on
       return;
     }
-    const { Worker } = await import("node:worker_threads");
+    const { Worker } = process.getBuiltinModule("node:worker_threads");
     const watchdog = new Worker(NODE_WATCHDOG, {
       eval: true,
       workerData: { parent, every: PARENT_POLL_MS },
       execArgv: [], // no loader or preload of the child's: the source is plain JavaScript
     });
     watchdog.unref();
-    watchdog.on("error", poll);
+    watchdog.on("error", () => {}); // the poll goes on
   } catch {
-    poll();
+    // the poll goes on
   }
 }

@@ -2,6 +2,7 @@
 // The Node adapter: worker_threads and fork().
 
 import process from "node:process";
+import { spawnNodeChild } from "./_node_child.ts";
 import { spawnNodeThread } from "./_node_thread.ts";
 import type { RuntimeAdapter } from "./types.ts";
 
@@ -36,8 +37,7 @@ export const nodeAdapter: RuntimeAdapter = {
   spawnThread(entry, options) {
     return spawnNodeThread(entry, options);
   },
-  async spawnProcess(entry, options) {
-    const { spawnNodeChild } = await import("./_node_child.ts");
+  spawnProcess(entry, options) {
     const inherited = childExecArgv(process.execArgv);
     return spawnNodeChild(entry, options, { args: [...inherited, ...options.runtimeArgs] });
   },

@@ -144,6 +144,11 @@ export interface RuntimeAdapter {
 
 /** The worker-side end of the channel to the host. */
 export interface HostPort {
+  /**
+   * The host reads several of the worker's messages sent as one `batch` (a child process, for which
+   * each write costs a system call and a wake-up of the host).
+   */
+  readonly batches?: boolean;
   /** Send a message to the host; throws synchronously when it cannot be cloned. */
   post(message: unknown, transfer?: readonly Transferable[]): void;
   /** Register the message handler (call once). */

@@ -136,7 +136,8 @@ test(`ThreadPoolExecutor, onWorkerCrash "replace": ${TRIALS} crash storms fail o
 });
 
 // onWorkerCrash "replace", process pool: a child SIGKILLed from outside fails what it held (its
-// running task, and one sent ahead to it); everything else gets its result, and the pool lives on.
+// running task, and those sent ahead to it: of 10 tasks on 2 children, two at most, the n-th only
+// while more than 2n wait); everything else gets its result, and the pool lives on.
 test(`ProcessPoolExecutor, onWorkerCrash "replace": ${TRIALS} SIGKILL storms leave the pool usable`, async () => {
   const next = random(13);
   let worst = 0;
@@ -171,8 +172,8 @@ test(`ProcessPoolExecutor, onWorkerCrash "replace": ${TRIALS} SIGKILL storms lea
       }
     }
     assert.ok(
-      failed <= 2,
-      `trial ${trial}: ${failed} futures failed, the dead child held 2 at most`,
+      failed <= 3,
+      `trial ${trial}: ${failed} futures failed, the dead child held 3 at most`,
     );
     assert.equal(await pool.submit((x: number) => x * 2, 21), 42, `trial ${trial}`);
   }

@@ -13,7 +13,7 @@ import { random, sleep } from "../_helpers.ts";
 
 const PARENTS = Number(process.env.RELIABILITY_ORPHANS ?? 2);
 const LIMIT_MS = 2000;
-const STATES = ["cpu", "async", "idle", "finishing", "starting"];
+const STATES = ["cpu", "async", "idle", "finishing", "warm", "starting"];
 
 interface Orphaned {
   /** The children the parent reported just before it died, by pid: their states. */

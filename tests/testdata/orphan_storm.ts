@@ -6,6 +6,8 @@
 //   finishing  busy until this parent is gone (also if it was gone before the task started), then
 //              returns a result that has nowhere to go
 //   starting   spawned, its runtime still booting
+//   warm       started by minWorkers and ready, never given a task (it watches its parent from the
+//              first result on: until then, the IPC channel's disconnect alone)
 // It prints its children (`children cpu=<pid>,…`), then dies; none may outlive it by 2 s, nor
 // complain on stderr.
 //
@@ -14,7 +16,7 @@ import process from "node:process";
 import { type Future, ProcessPoolExecutor } from "../../mod.ts";
 import { childPids } from "../_child.ts";
 
-const ALL = "cpu,async,idle,finishing,starting";
+const ALL = "cpu,async,idle,finishing,warm,starting";
 const [statesArg = ALL, delayArg = "0"] = process.argv.slice(2);
 const states = new Set(statesArg.split(","));
 
@@ -55,6 +57,13 @@ if (states.has("finishing")) {
   }));
 }
 await Promise.all(ready);
+if (states.has("warm")) {
+  const pool = new ProcessPoolExecutor({ maxWorkers: 1, minWorkers: 1 });
+  while (pool.stats().idle < 1) await new Promise((resolve) => setTimeout(resolve, 1));
+  // The one child whose pid no task reported.
+  const pid = childPids().find((pid) => !children.has(pid));
+  if (pid !== undefined) children.set(pid, "warm");
+}
 if (states.has("starting")) {
   new ProcessPoolExecutor(1).submit(() => 1);
   // Spawned: the one child whose pid no task reported.
