@@ -87,7 +87,7 @@ export async function environment(): Promise<Environment> {
   };
 }
 
-/** A runtime as the tables name it: "Node 20.20.2", "Deno 2.9.6", … */
+/** A runtime as the tables name it: "Node 22.22.0", "Deno 2.9.6", … */
 export function runtimeLabel(env: Environment, runtime: RuntimeId): string {
   const v = env.runtimes[runtime];
   switch (runtime) {

@@ -4,7 +4,7 @@
 // `run.ts` runs them; `_report.ts` shows them. The programs themselves are in `workloads/` and
 // `python/`.
 
-/** Where a contestant runs. `node` is the Node on PATH (20 on CI); `node24` comes from npm. */
+/** Where a contestant runs. `node` is the pinned Node 22, `node24` the pinned Node 24 (tools/runtimes/). */
 export type RuntimeId = "node" | "node24" | "deno" | "bun" | "python";
 
 /** Who a contestant is, as the chart colours it. */
