@@ -80,3 +80,15 @@ export function childPids(): number[] {
     return (run.stdout ?? "").split("\n").filter(Boolean).map(Number);
   }
 }
+
+/** What examples/primes.ts prints (the Python docs' ProcessPoolExecutor example), and
+ * examples/distributed_primes.ts with it. */
+export const PRIMES_OUTPUT = [
+  "112272535095293 is prime: True",
+  "112582705942171 is prime: True",
+  "112272535095293 is prime: True",
+  "115280095190773 is prime: True",
+  "115797848077099 is prime: True",
+  "1099726899285419 is prime: False",
+  "",
+].join("\n");

@@ -25,6 +25,19 @@ async function checkOutcomes(futures: Future<unknown>[]): Promise<void> {
 }
 
 // Start both workers first, so the clock measures the crash and not worker start-up.
+// Ten tasks that each sleep 0-29 ms (drawn from `next`) and return their index.
+function napBurst(pool: ProcessPoolExecutor, next: () => number): Future<unknown>[] {
+  return Array.from({ length: 10 }, (_, i) =>
+    pool.submit(
+      async (ms: number, i: number) => {
+        await new Promise((r) => setTimeout(r, ms));
+        return i;
+      },
+      Math.floor(next() * 30),
+      i,
+    ));
+}
+
 async function warm(pool: ThreadPoolExecutor | ProcessPoolExecutor): Promise<number[]> {
   const pidAfterAWhile = async () => {
     await new Promise((r) => setTimeout(r, 20));
@@ -73,17 +86,7 @@ test(`ProcessPoolExecutor survives ${TRIALS} crash storms (SIGKILL from outside)
   for (let trial = 0; trial < TRIALS; trial++) {
     const pool = new ProcessPoolExecutor(2);
     const pid = (await warm(pool))[Math.floor(next() * 2)]!;
-    const futures: Future<unknown>[] = [];
-    for (let i = 0; i < 10; i++) {
-      futures.push(pool.submit(
-        async (ms: number, i: number) => {
-          await new Promise((r) => setTimeout(r, ms));
-          return i;
-        },
-        Math.floor(next() * 30),
-        i,
-      ));
-    }
+    const futures = napBurst(pool, next);
     await new Promise((r) => setTimeout(r, Math.floor(next() * 15)));
     try {
       process.kill(pid, "SIGKILL");
@@ -144,17 +147,7 @@ test(`ProcessPoolExecutor, onWorkerCrash "replace": ${TRIALS} SIGKILL storms lea
   await using pool = new ProcessPoolExecutor({ maxWorkers: 2, onWorkerCrash: "replace" });
   for (let trial = 0; trial < TRIALS; trial++) {
     const pids = await warm(pool);
-    const futures: Future<unknown>[] = [];
-    for (let i = 0; i < 10; i++) {
-      futures.push(pool.submit(
-        async (ms: number, i: number) => {
-          await new Promise((r) => setTimeout(r, ms));
-          return i;
-        },
-        Math.floor(next() * 30),
-        i,
-      ));
-    }
+    const futures = napBurst(pool, next);
     await new Promise((r) => setTimeout(r, Math.floor(next() * 15)));
     try {
       process.kill(pids[Math.floor(next() * 2)]!, "SIGKILL");
