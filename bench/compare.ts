@@ -5,7 +5,7 @@
 //   deno run -A bench/compare.ts <other checkout> [--only w1,w2] [--runtimes node,deno,…]
 //                                [--libs ours-thread,ours-process] [--reps N] [--quick]
 //
-// Each checkout must have its npm package built (scripts/build_npm.ts) for the Node runtimes.
+// Each checkout must have its npm package built (scripts/build_npm.ts) for the Node and Bun runs.
 // Prints, per workload, library and runtime, the median of each side and their ratio (this / other).
 
 import { resolve } from "node:path";

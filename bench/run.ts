@@ -104,7 +104,7 @@ function parseArgs(args: string[]): Options {
 }
 
 async function build(): Promise<void> {
-  console.log("building the npm package (npm/esm/) for the Node runs …");
+  console.log("building the npm package (npm/esm/) for the Node and Bun runs …");
   const out = await new Deno.Command(DENO, {
     args: ["run", "-A", "scripts/build_npm.ts", "--no-tests"],
     cwd: ROOT,

@@ -19,6 +19,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
+import { parse } from "acorn";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -230,6 +231,32 @@ function build(command: string, args: string[], cwd: string): string {
     throw new Error(`${command} ${args.join(" ")} failed:\n${stdout}\n${stderr}`, { cause: error });
   }
 }
+
+test(
+  "the package's pool workers are one file each, importing only runtime built-ins",
+  { skip: ON_NODE ? false : "checks the built package, in the Node suites" },
+  () => {
+    const workers = join(repositoryRoot(), "npm", "esm", "workers");
+    for (const name of ["process_worker.js", "thread_worker.js"]) {
+      const source = readFileSync(join(workers, name), "utf8");
+      const specifiers: string[] = [];
+      const visit = (node: unknown): void => {
+        if (typeof node !== "object" || node === null) return;
+        const { type, source: from } = node as { type?: string; source?: { value?: unknown } };
+        if (
+          (type === "ImportDeclaration" || type === "ImportExpression" ||
+            type === "ExportAllDeclaration" || type === "ExportNamedDeclaration") &&
+          typeof from?.value === "string"
+        ) specifiers.push(from.value);
+        for (const value of Object.values(node)) visit(value);
+      };
+      visit(parse(source, { ecmaVersion: "latest", sourceType: "module" }));
+      assert.ok(specifiers.length > 0, `${name}: no import found; is it the bundle?`);
+      const local = specifiers.filter((specifier) => !specifier.startsWith("node:"));
+      assert.deepEqual(local, [], `${name} imports modules of its own: not bundled`);
+    }
+  },
+);
 
 test(
   "bundled apps and single-file executables run both pools and exit cleanly",

@@ -1,7 +1,7 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
-// The workloads on @concurrent/futures: the TypeScript source on Deno and Bun, the built npm
-// package (npm/esm/, made by scripts/build_npm.ts) on Node. Tasks are submitted as self-contained
-// functions, the library's own idiom.
+// The workloads on @concurrent/futures as each runtime's users get it: the TypeScript source on
+// Deno (JSR), the built npm package (npm/esm/, made by scripts/build_npm.ts) on Node and Bun. Tasks
+// are submitted as self-contained functions, the library's own idiom.
 //
 //   <runtime> bench/workloads/ours.mjs '{"workload":"threads-tiny","library":"ours-thread",...}'
 
@@ -22,7 +22,7 @@ import {
 
 const p = params();
 const { runtime } = runtimeInfo();
-const entry = runtime === "node" ? "../../npm/esm/mod.js" : "../../mod.ts";
+const entry = runtime === "deno" ? "../../mod.ts" : "../../npm/esm/mod.js";
 
 const importStart = now();
 const lib = await import(new URL(entry, import.meta.url).href);
