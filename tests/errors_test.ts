@@ -1,5 +1,5 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
-// Tests for lib/errors.ts. This module is runtime-neutral.
+// Tests for lib/errors.ts, and the errors as they cross from a worker. Runtime-neutral.
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,9 +9,12 @@ import {
   BrokenThreadPool,
   CancelledError,
   InvalidStateError,
+  ProcessPoolExecutor,
   SerializationError,
+  ThreadPoolExecutor,
   TimeoutError,
 } from "../mod.ts";
+import { testdata } from "./_child.ts";
 
 type ErrorClass = new (message?: string, options?: ErrorOptions) => Error;
 const simple: [string, ErrorClass, ErrorClass][] = [
@@ -159,4 +162,34 @@ describe("errors", () => {
     assert.equal("cause" in error, false);
     assert.equal(error.path, "fn");
   });
+});
+
+describe("the library's errors thrown by a task", () => {
+  const LIBRARY_ERRORS = testdata("library_errors");
+  for (
+    const [name, Pool] of [["thread", ThreadPoolExecutor], [
+      "process",
+      ProcessPoolExecutor,
+    ]] as const
+  ) {
+    test(`${name} pool: a module that imports the package throws them; they arrive as their class`, async () => {
+      const { throwLibraryError } = await import(LIBRARY_ERRORS.href) as {
+        throwLibraryError: (kind: "timeout" | "state") => never;
+      };
+      await using pool = new Pool({ maxWorkers: 1, modules: [LIBRARY_ERRORS] });
+      await assert.rejects(pool.submit(throwLibraryError, "timeout").result(), (error: unknown) => {
+        assert.ok(error instanceof TimeoutError);
+        assert.equal(error instanceof InvalidStateError, false);
+        assert.equal((error as Error).name, "TimeoutError");
+        assert.equal((error as Error).message, "took too long");
+        assert.equal((error as Error).cause, "the clock");
+        return true;
+      });
+      await assert.rejects(pool.submit(throwLibraryError, "state").result(), (error: unknown) => {
+        assert.ok(error instanceof InvalidStateError);
+        assert.equal((error as Error).message, "bad state");
+        return true;
+      });
+    });
+  }
 });
