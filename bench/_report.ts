@@ -40,7 +40,8 @@ export function markdown(
     } (default start method on this OS: \`${env.pythonStartMethod}\`; ` +
       "`forkserver`, the default from 3.14, is measured too).",
     `- **Libraries:** @concurrent/futures ${env.libraries["@concurrent/futures"]} (this ` +
-      `checkout: Node and Bun run the built npm package, Deno the TypeScript source), piscina ${env.libraries.piscina}, tinypool ` +
+      "checkout: Node and Bun run the built npm package, Deno the TypeScript source), " +
+      `piscina ${env.libraries.piscina}, tinypool ` +
       `${env.libraries.tinypool}, workerpool ${env.libraries.workerpool}.`,
     `- **Method:** every sample is a fresh process; ${options.reps} repetitions, the ` +
       "contestants of a workload interleaved within each repetition (order rotating); each cell " +
