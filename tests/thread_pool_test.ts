@@ -95,6 +95,36 @@ async function holdWorker(pool: ThreadPoolExecutor) {
   return { gate, blocker, release };
 }
 
+// Each message to a thread costs a wake-up (on Deno a write(2) as well): what the host hands a
+// busy worker at once leaves in one message, and the worker is topped up only once it holds 3 or
+// fewer of its 8 (one running, 7 ahead), so that its work keeps travelling in large messages.
+test("ThreadPoolExecutor: a busy worker is sent its work ahead in one message, and topped up in one", async () => {
+  const { Worker } = await import("node:worker_threads");
+  const original = Worker.prototype.postMessage;
+  const tasksPerMessage: number[] = [];
+  Worker.prototype.postMessage = function (this: unknown, message: unknown, transfer?: unknown) {
+    const { t, messages } = message as { t?: string; messages?: unknown[] };
+    if (t === "task") tasksPerMessage.push(1);
+    if (t === "batch") tasksPerMessage.push(messages!.length);
+    return original.call(this as InstanceType<typeof Worker>, message, transfer as never);
+  };
+  try {
+    await using pool = new ThreadPoolExecutor(1);
+    const { blocker, release } = await holdWorker(pool);
+    tasksPerMessage.length = 0;
+    const futures = Array.from({ length: 11 }, (_, i) => pool.submit((x: number) => x + 1, i));
+    await new Promise((r) => setTimeout(r, 0)); // the host's flush
+    assert.deepEqual(tasksPerMessage, [7], "7 ahead in one message; 4 stay queued");
+    assert.equal(pool.stats().queued, 4);
+    release();
+    assert.equal(await blocker, "released");
+    assert.deepEqual(await Promise.all(futures), futures.map((_, i) => i + 1));
+    assert.deepEqual(tasksPerMessage, [7, 4]);
+  } finally {
+    Worker.prototype.postMessage = original;
+  }
+});
+
 test("ThreadPoolExecutor: a queued future stays PENDING until a worker takes it", async () => {
   await using pool = new ThreadPoolExecutor(1);
   const { blocker, release } = await holdWorker(pool);
