@@ -133,8 +133,8 @@ export class PoolCore {
    * A flush of the workers' deferred work is queued. Replies read at one time (a worker's `batch`)
    * are handled one after the other before any microtask runs, so what they free up for each
    * worker leaves in one message when the flush runs, which is before any code awaiting those
-   * replies resumes. A thread pool defers all it sends (#send): a thread's wake-up and a message to
-   * it cost more than a microtask's wait (on Deno, a message to a waiting thread costs a write(2) to wake it).
+   * replies resumes. A thread pool defers all it sends (#send): a message to a thread and its
+   * wake-up cost more than a microtask's wait (on Deno, waking a waiting thread costs a write(2)).
    */
   #flushQueued = false;
   /** Thread pools: the claim cells of work sent ahead, one slot per live worker. */

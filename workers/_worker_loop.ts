@@ -35,9 +35,9 @@
 //
 // A worker (a child process, or a node:worker_threads thread) answers the tasks of a batch that it
 // knows to be quick (their function's last run here took under QUICK_MS) in one message, sent when
-// the batch is done: each message costs both sides a wake-up, and a child's a system call. A reply is held at most until the next task that is not
-// known to be quick, or that starts more than HOLD_MS after the first reply held. A chunk's reply
-// is not held.
+// the batch is done: each message costs both sides a wake-up, and a child's a system call. A reply
+// is held at most until the next task that is not known to be quick, or that starts more than
+// HOLD_MS after the first reply held. A chunk's reply is not held.
 
 import { WorkerFunctionTable } from "../lib/_function_table.ts";
 import type {
