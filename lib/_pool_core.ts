@@ -587,11 +587,17 @@ export class PoolCore {
 
   #send(worker: PoolWorker, item: WorkItem): void {
     item.ticket ??= ++this.#tickets;
+    const idle = worker.inflight.size === 0;
     this.#handOver(worker, item);
-    if (!this.#flushQueued && this.#policy.takeBack) {
-      // Threads: what one run of the host sends a worker leaves in one message (see #flushAll).
-      this.#flushQueued = true;
-      queueMicrotask(this.#flushAll);
+    if (this.#policy.takeBack) {
+      // Threads: work for an idle thread leaves at once, inside submit(), so that it runs even
+      // while the caller then blocks (Atomics.wait on what the task will store: sync-over-async).
+      // What one run of the host sends ahead to a busy thread leaves in one message (#flushAll).
+      if (idle) return this.#sendNow(worker, item);
+      if (!this.#flushQueued) {
+        this.#flushQueued = true;
+        queueMicrotask(this.#flushAll);
+      }
     }
     if (this.#flushQueued) {
       // Sent with the rest of this worker's work at the flush, in order.

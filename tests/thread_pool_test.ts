@@ -125,6 +125,23 @@ test("ThreadPoolExecutor: a busy worker is sent its work ahead in one message, a
   }
 });
 
+// Work sent ahead waits for the host's flush (a microtask), but work for an idle thread leaves
+// inside submit(): a caller that then blocks until the task has run (sync-over-async with
+// Atomics.wait, as synckit does) sees it run.
+test("ThreadPoolExecutor: a task for an idle worker runs while the caller blocks synchronously", async () => {
+  await using pool = new ThreadPoolExecutor(2);
+  await Promise.all([pool.submit((x: number) => x, 1), pool.submit((x: number) => x, 2)]);
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  const future = pool.submit((cell: Int32Array) => {
+    Atomics.store(cell, 0, 1);
+    Atomics.notify(cell, 0);
+    return "stored";
+  }, cell);
+  // A timeout, so that a failure fails instead of hanging the suite.
+  assert.equal(Atomics.wait(cell, 0, 0, 30_000), "ok", "the task ran while the host blocked");
+  assert.equal(await future, "stored");
+});
+
 test("ThreadPoolExecutor: a queued future stays PENDING until a worker takes it", async () => {
   await using pool = new ThreadPoolExecutor(1);
   const { blocker, release } = await holdWorker(pool);
