@@ -23,10 +23,12 @@
 // that falls idle, until its worker wins its claim cell (_sent_ahead.ts); then it is RUNNING. A
 // worker that would start it while an older task waits behind a slow one elsewhere yields instead;
 // that work goes back to the queue in order and the worker gets the oldest (#onYield), so tasks
-// start in submission order.
+// start in submission order. A busy thread is topped up only once it holds at most half of the
+// `prefetch + 1` units it may (#pickWorker), so its work travels in a few large messages.
 // Process pool: a busy child gets up to `prefetch` tasks ahead, the n-th only while at least
-// n × maxWorkers tasks are queued behind it, and they wait there RUNNING (Python's call queue); what
-// the replies read at one time free up leaves for each child in one "batch" message (the flush).
+// n × maxWorkers tasks are queued behind it, and they wait there RUNNING (Python's call queue).
+// Both: what the replies read at one time free up leaves for each worker in one "batch" message
+// (the flush); a thread pool sends everything that way, one run of the host's code at a time.
 // Every future's settling is counted (stats(), events: #settled); maxQueue bounds the queue.
 //
 // The states of a pool: setting up (modules loading; work queued unchecked) → running → shut down
@@ -128,10 +130,11 @@ export class PoolCore {
   #closed: Promise<void> | undefined;
   #resolveClosed: (() => void) | undefined;
   /**
-   * Process pools: a flush of the workers' deferred work is queued. Replies read at one time are
-   * handled one after the other before any microtask runs, so what they free up for each child
-   * leaves in one message when the flush runs, which is before any code awaiting those replies
-   * resumes.
+   * A flush of the workers' deferred work is queued. Replies read at one time (a worker's `batch`)
+   * are handled one after the other before any microtask runs, so what they free up for each
+   * worker leaves in one message when the flush runs, which is before any code awaiting those
+   * replies resumes. A thread pool defers all it sends (#send): a message to a thread and its
+   * wake-up cost more than a microtask's wait (on Deno, waking a waiting thread costs a write(2)).
    */
   #flushQueued = false;
   /** Thread pools: the claim cells of work sent ahead, one slot per live worker. */
@@ -453,6 +456,12 @@ export class PoolCore {
       const load = worker.inflight.size;
       if (load === 0) return worker;
       if (!ahead || load > this.#policy.prefetch) continue;
+      // Threads: a busy worker is topped up once it holds at most half of what it may, all at
+      // once (what it is sent in this run leaves in one message, see #send), so that its work
+      // keeps travelling in a few large messages instead of splitting into ever smaller ones.
+      if (this.#policy.takeBack && load * 2 > this.#policy.prefetch && !worker.hasDeferred) {
+        continue;
+      }
       if (this.#abortable > 0 && worker.holdsAbortable()) continue;
       // Process pools: the n-th unit ahead of a child only while more than n × maxWorkers wait.
       if (!this.#policy.takeBack && this.#queue.length <= load * this.#policy.maxWorkers) continue;
@@ -578,7 +587,18 @@ export class PoolCore {
 
   #send(worker: PoolWorker, item: WorkItem): void {
     item.ticket ??= ++this.#tickets;
+    const idle = worker.inflight.size === 0;
     this.#handOver(worker, item);
+    if (this.#policy.takeBack) {
+      // Threads: work for an idle thread leaves at once, inside submit(), so that it runs even
+      // while the caller then blocks (Atomics.wait on what the task will store: sync-over-async).
+      // What one run of the host sends ahead to a busy thread leaves in one message (#flushAll).
+      if (idle) return this.#sendNow(worker, item);
+      if (!this.#flushQueued) {
+        this.#flushQueued = true;
+        queueMicrotask(this.#flushAll);
+      }
+    }
     if (this.#flushQueued) {
       // Sent with the rest of this worker's work at the flush, in order.
       worker.assign(item);

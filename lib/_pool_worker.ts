@@ -171,7 +171,10 @@ export class PoolWorker {
   }
 
   // The message for `item`, with the function's spec if the worker has not seen its key (neither
-  // before nor, when `sent` is given, earlier in the same batch).
+  // before nor, when `sent` is given, earlier in the same batch). `sent` collects the keys whose
+  // spec the batch carries: only those are remembered after it. (A key the worker already had can
+  // be among the oldest that remembering the batch's new keys tells it to forget, after the batch;
+  // remembered again, it would count as known once the worker has forgotten it.)
   #message(
     item: WorkItem,
     sent: Set<string> | undefined,
@@ -179,10 +182,12 @@ export class PoolWorker {
     const spec = item.spec!;
     const key = functionKey(spec);
     const message = workMessage(item.id, item.kind, key, item.payload, item);
-    if (!this.functions.has(key) && !sent?.has(key)) message.spec = spec;
+    if (!this.functions.has(key) && !sent?.has(key)) {
+      message.spec = spec;
+      sent?.add(key);
+    }
     if (item.bound !== undefined) message.b = item.bound;
     if (item.classes !== undefined) message.classes = locateClasses(message, item.classes, []);
-    sent?.add(key);
     return message;
   }
 

@@ -12,7 +12,7 @@ import { decodeThrown, type EncodedThrown, type Transport } from "./_serialize.t
 import type { UnitKind } from "./_work_item.ts";
 
 /** Bumped whenever a message changes shape; host and worker must agree. */
-export const PROTOCOL_VERSION = 8;
+export const PROTOCOL_VERSION = 9;
 
 // Any message with values may carry `classes`: the instances of classes sent by reference in it, by their
 // paths from the message itself (`["args", 0]`), which the receiver gives their prototype back
@@ -83,9 +83,10 @@ export type WorkerMessage =
 export type ReplyBatchMessage = BatchMessage<OkMessage | ErrMessage | ChunkDoneMessage>;
 
 /**
- * Several messages in one, to be handled in order. A process pool's host sends each child what
- * the replies it read at one time freed up as one message: one write, one wake-up of the child;
- * and a child answers the quick tasks of such a batch in one message too (workers/_worker_loop.ts).
+ * Several messages in one, to be handled in order. A pool's host sends each worker what the
+ * replies it read at one time freed up as one message (a thread pool: all it sends in one run of
+ * its code): one write, one wake-up of the worker; and a worker answers the quick tasks of such a
+ * batch in one message too (workers/_worker_loop.ts).
  */
 export interface BatchMessage<M> {
   t: "batch";

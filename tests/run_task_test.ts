@@ -11,7 +11,8 @@ import { serve } from "../workers/_worker_loop.ts";
 
 /**
  * A worker loop on a fake port: `send` delivers a host message, `replies` collects answers. With
- * `batches`, the port is a child process's, whose host takes several replies in one.
+ * `batches`, the port is a child process's or a worker_threads thread's, whose host takes several
+ * replies in one.
  */
 function startWorker(batches = false) {
   const replies: WorkerMessage[] = [];
@@ -255,4 +256,93 @@ test("a worker yields work held ahead to older work stuck behind a slow task els
   send({ t: "resume" });
   await replied(5);
   assert.deepEqual(replies[4], { t: "ok", id: 9, value: -9 });
+});
+
+// A thread's port takes batches too: the quick tasks of one message from the host, work held ahead
+// among them, are claimed one by one and answered in one message.
+test("a thread claims the work held ahead in a batch and answers its quick tasks in one message", async () => {
+  const table = new ClaimTable(1, 4);
+  const cells = new ClaimCells(table, 0);
+  const units = [3, 4].map((id) => ({
+    id,
+    ticket: id,
+    cell: undefined as number | undefined,
+    startedAhead: false,
+    tag: 0,
+  }));
+  const worker = startWorker(true);
+  worker.send({
+    t: "init",
+    v: PROTOCOL_VERSION,
+    transport: "structured",
+    initargs: [],
+    claims: table.shared(0),
+  });
+  await worker.replied(2);
+  worker.replies.length = 0;
+  const { replies, send, replied } = worker;
+  send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
+  await replied(1); // alone, and now known to be quick
+  for (const unit of units) assert.ok(cells.hold(unit));
+  const [three, four] = units as [(typeof units)[0], (typeof units)[0]];
+  const fourCell = four.cell!;
+  assert.ok(cells.withdraw(four)); // taken back by the host: dropped without a reply
+  send({
+    t: "batch",
+    messages: [
+      { t: "task", id: 2, key: "inc", args: [2] },
+      { t: "task", id: 3, key: "inc", args: [3], c: three.cell!, g: three.tag, k: 3 },
+      // Not known to be quick: what is held leaves before it starts.
+      { t: "task", id: 5, key: "neg", spec: spec("neg", "(x) => -x"), args: [5] },
+      { t: "task", id: 4, key: "inc", args: [4], c: fourCell, g: four.tag, k: 4 },
+    ],
+  });
+  await replied(3);
+  assert.deepEqual(replies.slice(1), [
+    { t: "batch", messages: [{ t: "ok", id: 2, value: 3 }, { t: "ok", id: 3, value: 4 }] },
+    { t: "ok", id: 5, value: -5 },
+  ]);
+  assert.ok(cells.started(three, three.cell!), "the worker won the cell of the work held ahead");
+});
+
+// A thread that yields (see the test above) first sends the replies it holds: the host learns
+// that what ran before the held work is done before it takes anything back.
+test("a thread sends the replies it holds before it yields", async () => {
+  const table = new ClaimTable(2, 2);
+  const other = new ClaimCells(table, 1);
+  const unit = (id: number, ticket: number) => ({
+    id,
+    ticket,
+    cell: undefined as number | undefined,
+    startedAhead: false,
+    tag: 0,
+  });
+  const older = unit(7, 3);
+  assert.ok(other.hold(older)); // waits in worker 1's cells
+  const mine = new ClaimCells(table, 0);
+  const held = unit(9, 5);
+  assert.ok(mine.hold(held));
+  const worker = startWorker(true);
+  worker.send({
+    t: "init",
+    v: PROTOCOL_VERSION,
+    transport: "structured",
+    initargs: [],
+    claims: table.shared(0),
+  });
+  await worker.replied(2);
+  worker.replies.length = 0;
+  const { replies, send, replied } = worker;
+  send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
+  await replied(1); // alone, and now known to be quick
+  table.tickets[1] = clock() - 1000; // worker 1 has run its current task for a second
+  send({
+    t: "batch",
+    messages: [
+      { t: "task", id: 2, key: "inc", args: [2] },
+      { t: "task", id: 9, key: "inc", args: [9], c: held.cell!, g: held.tag, k: 5 },
+    ],
+  });
+  await replied(3);
+  assert.deepEqual(replies.slice(1), [{ t: "ok", id: 2, value: 3 }, { t: "yield", id: 9 }]);
 });

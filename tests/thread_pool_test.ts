@@ -95,6 +95,53 @@ async function holdWorker(pool: ThreadPoolExecutor) {
   return { gate, blocker, release };
 }
 
+// Each message to a thread costs a wake-up (on Deno a write(2) as well): what the host hands a
+// busy worker at once leaves in one message, and the worker is topped up only once it holds 3 or
+// fewer of its 8 (one running, 7 ahead), so that its work keeps travelling in large messages.
+test("ThreadPoolExecutor: a busy worker is sent its work ahead in one message, and topped up in one", async () => {
+  const { Worker } = await import("node:worker_threads");
+  const original = Worker.prototype.postMessage;
+  const tasksPerMessage: number[] = [];
+  Worker.prototype.postMessage = function (this: unknown, message: unknown, transfer?: unknown) {
+    const { t, messages } = message as { t?: string; messages?: unknown[] };
+    if (t === "task") tasksPerMessage.push(1);
+    if (t === "batch") tasksPerMessage.push(messages!.length);
+    return original.call(this as InstanceType<typeof Worker>, message, transfer as never);
+  };
+  try {
+    await using pool = new ThreadPoolExecutor(1);
+    const { blocker, release } = await holdWorker(pool);
+    tasksPerMessage.length = 0;
+    const futures = Array.from({ length: 11 }, (_, i) => pool.submit((x: number) => x + 1, i));
+    await new Promise((r) => setTimeout(r, 0)); // the host's flush
+    assert.deepEqual(tasksPerMessage, [7], "7 ahead in one message; 4 stay queued");
+    assert.equal(pool.stats().queued, 4);
+    release();
+    assert.equal(await blocker, "released");
+    assert.deepEqual(await Promise.all(futures), futures.map((_, i) => i + 1));
+    assert.deepEqual(tasksPerMessage, [7, 4]);
+  } finally {
+    Worker.prototype.postMessage = original;
+  }
+});
+
+// Work sent ahead waits for the host's flush (a microtask), but work for an idle thread leaves
+// inside submit(): a caller that then blocks until the task has run (sync-over-async with
+// Atomics.wait, as synckit does) sees it run.
+test("ThreadPoolExecutor: a task for an idle worker runs while the caller blocks synchronously", async () => {
+  await using pool = new ThreadPoolExecutor(2);
+  await Promise.all([pool.submit((x: number) => x, 1), pool.submit((x: number) => x, 2)]);
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  const future = pool.submit((cell: Int32Array) => {
+    Atomics.store(cell, 0, 1);
+    Atomics.notify(cell, 0);
+    return "stored";
+  }, cell);
+  // A timeout, so that a failure fails instead of hanging the suite.
+  assert.equal(Atomics.wait(cell, 0, 0, 30_000), "ok", "the task ran while the host blocked");
+  assert.equal(await future, "stored");
+});
+
 test("ThreadPoolExecutor: a queued future stays PENDING until a worker takes it", async () => {
   await using pool = new ThreadPoolExecutor(1);
   const { blocker, release } = await holdWorker(pool);

@@ -17,7 +17,7 @@
 //   resume                     ──▶  start the held work, unless taken back
 //   forget { keys }            ──▶  drop those functions                     lib/_function_table.ts
 //   batch { messages }         ──▶  each message, in order
-//                              ◀──  batch { messages }: the replies to its quick tasks (processes)
+//                              ◀──  batch { messages }: the replies to its quick tasks
 //   exit                       ──▶  the worker ends
 //
 // `spec` comes with a key's first use (lib/_function_table.ts). `b` holds a `partial()`'s bound
@@ -33,11 +33,11 @@
 // once, with no promise in between; one that has to wait (an async function, a module still
 // loading) holds the later ones in a backlog until it is answered.
 //
-// A child process answers the tasks of a batch that it knows to be quick (their function's last
-// run here took under QUICK_MS) in one message, sent when the batch is done: each message costs
-// both sides a system call and a wake-up. A reply is held at most until the next task that is not
-// known to be quick, or that starts more than HOLD_MS after the first reply held. A chunk's reply
-// is not held.
+// A worker (a child process, or a node:worker_threads thread) answers the tasks of a batch that it
+// knows to be quick (their function's last run here took under QUICK_MS) in one message, sent when
+// the batch is done: each message costs both sides a wake-up, and a child's a system call. A reply
+// is held at most until the next task that is not known to be quick, or that starts more than
+// HOLD_MS after the first reply held. A chunk's reply is not held.
 
 import { WorkerFunctionTable } from "../lib/_function_table.ts";
 import type {
@@ -88,7 +88,7 @@ class WorkerLoop {
   #busy = false;
   /** Work held ahead and left unstarted after a `yield`, until the host's `resume`. */
   #held: TaskMessage | ChunkMessage | undefined;
-  /** Whether the host takes replies in batches (a child process). */
+  /** Whether the host takes replies in batches (a child process, a worker_threads thread). */
   #batches: boolean;
   /** Those: the keys of the functions whose last run here was quick. */
   #quick = new Set<string>();
@@ -145,13 +145,13 @@ class WorkerLoop {
       for (const key of message.keys) this.#quick.delete(key);
       return this.#functions.forget(message.keys);
     }
-    if (this.#batches && this.#claims === undefined) return this.#timed(message);
     const claims = this.#claims;
     if (claims !== undefined) {
       const now = clock();
       if (message.c !== undefined) {
         if (inOrder && claims.shouldYield(message.k!, now)) {
           this.#held = message;
+          this.#replies.flush(); // what ran before it is done: the host hears that first
           this.#port.post({ t: "yield", id: message.id } satisfies WorkerMessage);
           return;
         }
@@ -164,6 +164,7 @@ class WorkerLoop {
       }
       claims.running(now);
     }
+    if (this.#batches) return this.#timed(message);
     const pending = message.t === "task"
       ? runTask(message, this.#functions, this.#replies)
       : runChunk(message, this.#functions, this.#replies);
@@ -172,7 +173,7 @@ class WorkerLoop {
     void pending.then(this.#next);
   }
 
-  // A child process: the replies held go first unless this work is known to be quick (and they
+  // A port that batches: the replies held go first unless this work is known to be quick (and they
   // have not waited long); its run is timed, to know whether it is.
   #timed(message: TaskMessage | ChunkMessage): void {
     const replies = this.#replies;

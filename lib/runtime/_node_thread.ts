@@ -21,7 +21,9 @@ export function spawnNodeThread(entry: WorkerEntry, options: SpawnOptions): Work
   let heard = false;
   worker.on("message", (message) => {
     heard = true;
-    options.onMessage(message);
+    // Several replies in one (see workers/_worker_loop.ts), handled as if read at one time.
+    if ((message as { t?: unknown }).t !== "batch") return options.onMessage(message);
+    for (const inner of (message as { messages: unknown[] }).messages) options.onMessage(inner);
   });
   worker.on("error", (error) => {
     lastError = error;

@@ -19,6 +19,7 @@ export async function threadHostPort(): Promise<HostPort> {
     const port = parentPort;
     if (currentRuntime() === "deno") await watchHeapLimit(resourceLimits);
     return {
+      batches: true,
       // deno-lint-ignore no-explicit-any
       post: (message, transfer) => port.postMessage(message, transfer as any),
       listen: (onMessage) => {

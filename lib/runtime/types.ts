@@ -146,7 +146,8 @@ export interface RuntimeAdapter {
 export interface HostPort {
   /**
    * The host reads several of the worker's messages sent as one `batch` (a child process, for which
-   * each write costs a system call and a wake-up of the host).
+   * each write costs a system call and a wake-up of the host; a worker_threads thread, whose each
+   * message wakes the host's event loop).
    */
   readonly batches?: boolean;
   /** Send a message to the host; throws synchronously when it cannot be cloned. */
