@@ -76,7 +76,7 @@ export const LIBRARIES: Record<string, Library> = {
     pkg: "workerpool",
   },
   "raw-thread": {
-    label: "no library: worker_threads, 4 tasks in flight each",
+    label: "no library: worker_threads, 8 tasks in flight each",
     short: "no library: threads",
     kind: "none",
     program: RAW_PROGRAM,

@@ -1,6 +1,6 @@
 // Copyright 2026 the concurrent-futures authors. MIT license.
 // The runtime's own messaging, no library, for tiny tasks with the in-flight limits our pools
-// keep: one task running and, sent ahead, three per worker thread and eight per child, one message
+// keep: one task running and, sent ahead, seven per worker thread and eight per child, one message
 // per task each way (`inflight` overrides). `raw-thread`: 2 worker_threads. `raw-process`: 2
 // fork()ed children with advanced serialization. And for `cold-start` (`raw-process` only): the
 // bare round trip, fork a child, send it one message, await its reply.
@@ -32,7 +32,7 @@ function start() {
         close: () => void worker.terminate(),
       };
     });
-    return { inflight: 4, endpoints };
+    return { inflight: p.inflight ?? 8, endpoints };
   }
   if (p.library === "raw-process") {
     const path = fileURLToPath(ENDPOINT);
