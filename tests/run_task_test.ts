@@ -44,14 +44,60 @@ function startWorker(batches = false) {
 
 const spec = (id: string, source: string): FunctionSpec => ({ kind: "source", id, source });
 
-async function readyWorker(batches = false) {
+/** A worker past its init (with slot 0 of `table`'s claim cells, if given), replies cleared. */
+async function readyWorker(batches = false, table?: ClaimTable) {
   const worker = startWorker(batches);
   assert.deepEqual(worker.replies, [{ t: "hello", v: PROTOCOL_VERSION }]);
-  worker.send({ t: "init", v: PROTOCOL_VERSION, transport: "structured", initargs: [] });
+  worker.send({
+    t: "init",
+    v: PROTOCOL_VERSION,
+    transport: "structured",
+    initargs: [],
+    ...(table ? { claims: table.shared(0) } : {}),
+  });
   await worker.replied(2);
   assert.deepEqual(worker.replies[1], { t: "ready" });
   worker.replies.length = 0;
   return worker;
+}
+
+/** A thread (batched replies, `table`'s claim cells) that has run `inc` once: it is known quick. */
+async function quickIncThread(table: ClaimTable) {
+  const worker = await readyWorker(true, table);
+  worker.send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
+  await worker.replied(1); // alone, and now known to be quick
+  return worker;
+}
+
+/**
+ * Runs `body` with `performance.now()` on a clock that moves only when told (task sources call
+ * `globalThis.__advanceClock(ms)`): the worker loop times each run with it, so which functions
+ * count as quick, and how long a reply has been held, do not depend on the machine's load.
+ */
+async function withManualClock(body: () => Promise<void>): Promise<void> {
+  let now = 1_000;
+  const own = Object.getOwnPropertyDescriptor(performance, "now");
+  Object.defineProperty(performance, "now", {
+    value: () => now,
+    configurable: true,
+    writable: true,
+  });
+  const g = globalThis as Record<string, unknown>;
+  g.__advanceClock = (ms: number) => {
+    now += ms;
+  };
+  try {
+    await body();
+  } finally {
+    if (own) Object.defineProperty(performance, "now", own);
+    else delete (performance as { now?: unknown }).now;
+    delete g.__advanceClock;
+  }
+}
+
+/** A unit of work as the host's claim cells see it. */
+function claimUnit(id: number, ticket: number) {
+  return { id, ticket, cell: undefined as number | undefined, startedAhead: false, tag: 0 };
 }
 
 function errorOf(reply: WorkerMessage | undefined): Error {
@@ -113,75 +159,81 @@ test("a forget inside a batch applies in the batch's order", async () => {
 });
 
 test("a child answers the quick tasks of a batch in one message", async () => {
-  const { replies, send, replied } = await readyWorker(true);
-  send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
-  await replied(1); // alone, and now known to be quick
-  send({
-    t: "batch",
-    messages: [2, 3, 4].map((id) => ({ t: "task", id, key: "inc", args: [id] })),
-  });
-  await replied(2);
-  assert.deepEqual(replies, [
-    { t: "ok", id: 1, value: 2 },
-    {
+  await withManualClock(async () => {
+    const { replies, send, replied } = await readyWorker(true);
+    send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
+    await replied(1); // alone, and now known to be quick
+    send({
       t: "batch",
-      messages: [{ t: "ok", id: 2, value: 3 }, { t: "ok", id: 3, value: 4 }, {
-        t: "ok",
-        id: 4,
-        value: 5,
-      }],
-    },
-  ]);
+      messages: [2, 3, 4].map((id) => ({ t: "task", id, key: "inc", args: [id] })),
+    });
+    await replied(2);
+    assert.deepEqual(replies, [
+      { t: "ok", id: 1, value: 2 },
+      {
+        t: "batch",
+        messages: [{ t: "ok", id: 2, value: 3 }, { t: "ok", id: 3, value: 4 }, {
+          t: "ok",
+          id: 4,
+          value: 5,
+        }],
+      },
+    ]);
+  });
 });
 
 test("a child sends what it holds before a task it does not know to be quick", async () => {
-  const { replies, send, replied } = await readyWorker(true);
-  send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
-  await replied(1); // alone, and now known to be quick
-  // The slow task notes how many replies had left when it started (the port is in this thread).
-  const seen: number[] = [];
-  // deno-lint-ignore no-explicit-any
-  Object.assign(globalThis as any, { __runTaskSeen: () => seen.push(replies.length) });
-  const slow = spec(
-    "slow",
-    "(x) => { globalThis.__runTaskSeen(); " +
-      "const end = performance.now() + 2; while (performance.now() < end); return x; }",
-  );
-  send({
-    t: "batch",
-    messages: [
-      { t: "task", id: 2, key: "inc", args: [2] },
-      { t: "task", id: 3, key: "inc", args: [3] },
-      { t: "task", id: 4, key: "slow", spec: slow, args: ["slow"] },
-      { t: "task", id: 5, key: "inc", args: [5] },
-    ],
+  await withManualClock(async () => {
+    const { replies, send, replied } = await readyWorker(true);
+    send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
+    await replied(1); // alone, and now known to be quick
+    // The slow task notes how many replies had left when it started (the port is in this thread).
+    const seen: number[] = [];
+    // deno-lint-ignore no-explicit-any
+    Object.assign(globalThis as any, { __runTaskSeen: () => seen.push(replies.length) });
+    const slow = spec(
+      "slow",
+      "(x) => { globalThis.__runTaskSeen(); " +
+        "globalThis.__advanceClock(2); return x; }", // a 2 ms run, on the test's clock
+    );
+    send({
+      t: "batch",
+      messages: [
+        { t: "task", id: 2, key: "inc", args: [2] },
+        { t: "task", id: 3, key: "inc", args: [3] },
+        { t: "task", id: 4, key: "slow", spec: slow, args: ["slow"] },
+        { t: "task", id: 5, key: "inc", args: [5] },
+      ],
+    });
+    await replied(3);
+    assert.deepEqual(seen, [2], "the replies to 2 and 3 left before the slow task started");
+    assert.deepEqual(replies.slice(1), [
+      { t: "batch", messages: [{ t: "ok", id: 2, value: 3 }, { t: "ok", id: 3, value: 4 }] },
+      { t: "batch", messages: [{ t: "ok", id: 4, value: "slow" }, { t: "ok", id: 5, value: 6 }] },
+    ]);
   });
-  await replied(3);
-  assert.deepEqual(seen, [2], "the replies to 2 and 3 left before the slow task started");
-  assert.deepEqual(replies.slice(1), [
-    { t: "batch", messages: [{ t: "ok", id: 2, value: 3 }, { t: "ok", id: 3, value: 4 }] },
-    { t: "batch", messages: [{ t: "ok", id: 4, value: "slow" }, { t: "ok", id: 5, value: 6 }] },
-  ]);
 });
 
 test("a child holds no reply of a batch's chunk: map() reads its results in order", async () => {
-  const { replies, send, replied } = await readyWorker(true);
-  send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
-  await replied(1); // alone, and now known to be quick
-  send({
-    t: "batch",
-    messages: [
-      { t: "task", id: 2, key: "inc", args: [2] },
-      { t: "chunk", id: 3, key: "inc", items: [10, 20] },
-      { t: "task", id: 4, key: "inc", args: [4] },
-    ],
+  await withManualClock(async () => {
+    const { replies, send, replied } = await readyWorker(true);
+    send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
+    await replied(1); // alone, and now known to be quick
+    send({
+      t: "batch",
+      messages: [
+        { t: "task", id: 2, key: "inc", args: [2] },
+        { t: "chunk", id: 3, key: "inc", items: [10, 20] },
+        { t: "task", id: 4, key: "inc", args: [4] },
+      ],
+    });
+    await replied(4);
+    assert.deepEqual(replies.slice(1).map((reply) => reply.t === "ok" ? reply.id : reply.t), [
+      2,
+      "chunk-done",
+      4,
+    ]);
   });
-  await replied(4);
-  assert.deepEqual(replies.slice(1).map((reply) => reply.t === "ok" ? reply.id : reply.t), [
-    2,
-    "chunk-done",
-    4,
-  ]);
 });
 
 // Work sent ahead to a thread (claim cells) while an older task waits, unclaimed, in the cells of
@@ -192,43 +244,15 @@ test("a child holds no reply of a batch's chunk: map() reads its results in orde
 test("a worker yields work held ahead to older work stuck behind a slow task elsewhere", async () => {
   const table = new ClaimTable(2, 2);
   const other = new ClaimCells(table, 1);
-  const older = {
-    id: 7,
-    ticket: 3,
-    cell: undefined as number | undefined,
-    startedAhead: false,
-    tag: 0,
-  };
+  const older = claimUnit(7, 3);
   assert.ok(other.hold(older)); // waits in worker 1's cells
   table.tickets[1] = clock() - 1000; // worker 1 has run its current task for a second
   const mine = new ClaimCells(table, 0);
-  const held = {
-    id: 9,
-    ticket: 5,
-    cell: undefined as number | undefined,
-    startedAhead: false,
-    tag: 0,
-  };
-  const later = {
-    id: 11,
-    ticket: 6,
-    cell: undefined as number | undefined,
-    startedAhead: false,
-    tag: 0,
-  };
+  const held = claimUnit(9, 5);
+  const later = claimUnit(11, 6);
   assert.ok(mine.hold(held) && mine.hold(later));
 
-  const worker = startWorker();
-  worker.send({
-    t: "init",
-    v: PROTOCOL_VERSION,
-    transport: "structured",
-    initargs: [],
-    claims: table.shared(0),
-  });
-  await worker.replied(2);
-  worker.replies.length = 0;
-  const { replies, send, replied } = worker;
+  const { replies, send, replied } = await readyWorker(false, table);
   const neg = spec("neg", "(x) => -x");
   send({ t: "task", id: 9, key: "neg", spec: neg, args: [9], c: held.cell!, g: held.tag, k: 5 });
   await replied(1);
@@ -261,88 +285,55 @@ test("a worker yields work held ahead to older work stuck behind a slow task els
 // A thread's port takes batches too: the quick tasks of one message from the host, work held ahead
 // among them, are claimed one by one and answered in one message.
 test("a thread claims the work held ahead in a batch and answers its quick tasks in one message", async () => {
-  const table = new ClaimTable(1, 4);
-  const cells = new ClaimCells(table, 0);
-  const units = [3, 4].map((id) => ({
-    id,
-    ticket: id,
-    cell: undefined as number | undefined,
-    startedAhead: false,
-    tag: 0,
-  }));
-  const worker = startWorker(true);
-  worker.send({
-    t: "init",
-    v: PROTOCOL_VERSION,
-    transport: "structured",
-    initargs: [],
-    claims: table.shared(0),
+  await withManualClock(async () => {
+    const table = new ClaimTable(1, 4);
+    const cells = new ClaimCells(table, 0);
+    const units = [3, 4].map((id) => claimUnit(id, id));
+    const { replies, send, replied } = await quickIncThread(table);
+    for (const unit of units) assert.ok(cells.hold(unit));
+    const [three, four] = units as [(typeof units)[0], (typeof units)[0]];
+    const fourCell = four.cell!;
+    assert.ok(cells.withdraw(four)); // taken back by the host: dropped without a reply
+    send({
+      t: "batch",
+      messages: [
+        { t: "task", id: 2, key: "inc", args: [2] },
+        { t: "task", id: 3, key: "inc", args: [3], c: three.cell!, g: three.tag, k: 3 },
+        // Not known to be quick: what is held leaves before it starts.
+        { t: "task", id: 5, key: "neg", spec: spec("neg", "(x) => -x"), args: [5] },
+        { t: "task", id: 4, key: "inc", args: [4], c: fourCell, g: four.tag, k: 4 },
+      ],
+    });
+    await replied(3);
+    assert.deepEqual(replies.slice(1), [
+      { t: "batch", messages: [{ t: "ok", id: 2, value: 3 }, { t: "ok", id: 3, value: 4 }] },
+      { t: "ok", id: 5, value: -5 },
+    ]);
+    assert.ok(cells.started(three, three.cell!), "the worker won the cell of the work held ahead");
   });
-  await worker.replied(2);
-  worker.replies.length = 0;
-  const { replies, send, replied } = worker;
-  send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
-  await replied(1); // alone, and now known to be quick
-  for (const unit of units) assert.ok(cells.hold(unit));
-  const [three, four] = units as [(typeof units)[0], (typeof units)[0]];
-  const fourCell = four.cell!;
-  assert.ok(cells.withdraw(four)); // taken back by the host: dropped without a reply
-  send({
-    t: "batch",
-    messages: [
-      { t: "task", id: 2, key: "inc", args: [2] },
-      { t: "task", id: 3, key: "inc", args: [3], c: three.cell!, g: three.tag, k: 3 },
-      // Not known to be quick: what is held leaves before it starts.
-      { t: "task", id: 5, key: "neg", spec: spec("neg", "(x) => -x"), args: [5] },
-      { t: "task", id: 4, key: "inc", args: [4], c: fourCell, g: four.tag, k: 4 },
-    ],
-  });
-  await replied(3);
-  assert.deepEqual(replies.slice(1), [
-    { t: "batch", messages: [{ t: "ok", id: 2, value: 3 }, { t: "ok", id: 3, value: 4 }] },
-    { t: "ok", id: 5, value: -5 },
-  ]);
-  assert.ok(cells.started(three, three.cell!), "the worker won the cell of the work held ahead");
 });
 
 // A thread that yields (see the test above) first sends the replies it holds: the host learns
 // that what ran before the held work is done before it takes anything back.
 test("a thread sends the replies it holds before it yields", async () => {
-  const table = new ClaimTable(2, 2);
-  const other = new ClaimCells(table, 1);
-  const unit = (id: number, ticket: number) => ({
-    id,
-    ticket,
-    cell: undefined as number | undefined,
-    startedAhead: false,
-    tag: 0,
+  await withManualClock(async () => {
+    const table = new ClaimTable(2, 2);
+    const other = new ClaimCells(table, 1);
+    const older = claimUnit(7, 3);
+    assert.ok(other.hold(older)); // waits in worker 1's cells
+    const mine = new ClaimCells(table, 0);
+    const held = claimUnit(9, 5);
+    assert.ok(mine.hold(held));
+    const { replies, send, replied } = await quickIncThread(table);
+    table.tickets[1] = clock() - 1000; // worker 1 has run its current task for a second
+    send({
+      t: "batch",
+      messages: [
+        { t: "task", id: 2, key: "inc", args: [2] },
+        { t: "task", id: 9, key: "inc", args: [9], c: held.cell!, g: held.tag, k: 5 },
+      ],
+    });
+    await replied(3);
+    assert.deepEqual(replies.slice(1), [{ t: "ok", id: 2, value: 3 }, { t: "yield", id: 9 }]);
   });
-  const older = unit(7, 3);
-  assert.ok(other.hold(older)); // waits in worker 1's cells
-  const mine = new ClaimCells(table, 0);
-  const held = unit(9, 5);
-  assert.ok(mine.hold(held));
-  const worker = startWorker(true);
-  worker.send({
-    t: "init",
-    v: PROTOCOL_VERSION,
-    transport: "structured",
-    initargs: [],
-    claims: table.shared(0),
-  });
-  await worker.replied(2);
-  worker.replies.length = 0;
-  const { replies, send, replied } = worker;
-  send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
-  await replied(1); // alone, and now known to be quick
-  table.tickets[1] = clock() - 1000; // worker 1 has run its current task for a second
-  send({
-    t: "batch",
-    messages: [
-      { t: "task", id: 2, key: "inc", args: [2] },
-      { t: "task", id: 9, key: "inc", args: [9], c: held.cell!, g: held.tag, k: 5 },
-    ],
-  });
-  await replied(3);
-  assert.deepEqual(replies.slice(1), [{ t: "ok", id: 2, value: 3 }, { t: "yield", id: 9 }]);
 });
