@@ -28,7 +28,8 @@
 // Process pool: a busy child gets up to `prefetch` tasks ahead, the n-th only while at least
 // n × maxWorkers tasks are queued behind it, and they wait there RUNNING (Python's call queue).
 // Both: what the replies read at one time free up leaves for each worker in one "batch" message
-// (the flush); a thread pool sends everything that way, one run of the host's code at a time.
+// (the flush); a thread pool sends all work ahead that way, one run of the host's code at a time
+// (work for an idle thread leaves at once).
 // Every future's settling is counted (stats(), events: #settled); maxQueue bounds the queue.
 //
 // The states of a pool: setting up (modules loading; work queued unchecked) → running → shut down
@@ -133,8 +134,9 @@ export class PoolCore {
    * A flush of the workers' deferred work is queued. Replies read at one time (a worker's `batch`)
    * are handled one after the other before any microtask runs, so what they free up for each
    * worker leaves in one message when the flush runs, which is before any code awaiting those
-   * replies resumes. A thread pool defers all it sends (#send): a message to a thread and its
-   * wake-up cost more than a microtask's wait (on Deno, waking a waiting thread costs a write(2)).
+   * replies resumes. A thread pool defers all it sends ahead to a busy thread (#send): a message
+   * to a thread and its wake-up cost more than a microtask's wait (on Deno, waking a waiting thread
+   * costs a write(2)).
    */
   #flushQueued = false;
   /** Thread pools: the claim cells of work sent ahead, one slot per live worker. */
