@@ -137,8 +137,11 @@ test("ThreadPoolExecutor: a task for an idle worker runs while the caller blocks
     Atomics.notify(cell, 0);
     return "stored";
   }, cell);
-  // A timeout, so that a failure fails instead of hanging the suite.
-  assert.equal(Atomics.wait(cell, 0, 0, 30_000), "ok", "the task ran while the host blocked");
+  // A timeout, so that a failure fails instead of hanging the suite. "not-equal": the task had
+  // already stored 1 when the wait began, with no turn of this event loop since submit() either.
+  const waited = Atomics.wait(cell, 0, 0, 30_000);
+  assert.notEqual(waited, "timed-out", "the task ran while the host blocked");
+  assert.equal(Atomics.load(cell, 0), 1);
   assert.equal(await future, "stored");
 });
 
