@@ -337,6 +337,40 @@ describe(
   },
 );
 
+// Workers and submitters started together each create the streams and the consumer if missing:
+// whichever loses the race to create one must find it made, not fail ("subjects overlap with an
+// existing stream" came back to one of two workers started at once).
+test("clients that create the same queue at once all succeed", { skip }, async () => {
+  const server = await startServer();
+  try {
+    for (let round = 0; round < 8; round++) {
+      const resolved = resolveOptions(
+        {
+          servers: server.url,
+          stream: `RACE_${round}`,
+          subject: `race${round}.tasks`,
+          resultStream: `RACE_${round}_RESULTS`,
+          resultSubject: `race${round}.results`,
+        },
+        CONNECTION_OPTIONS,
+        "race",
+      );
+      const clients = await Promise.all(Array.from({ length: 6 }, () => connect(resolved)));
+      try {
+        const outcomes = await Promise.allSettled(
+          clients.map((nc, i) => ensureQueue(nc, resolved, i % 2 === 0 ? "create" : "update")),
+        );
+        const failed = outcomes.filter((outcome) => outcome.status === "rejected");
+        assert.deepEqual(failed, [], `round ${round}`);
+      } finally {
+        await Promise.all(clients.map((nc) => nc.close()));
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+});
+
 describe("DistributedExecutor failures", { skip }, () => {
   after(killAll);
 

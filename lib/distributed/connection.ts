@@ -314,13 +314,25 @@ async function ensureStream(
       try {
         await jsm.streams.add(config);
       } catch (added) {
-        // Another client created it meanwhile.
-        if (!(added instanceof JetStreamApiError && added.code === 10058)) throw added;
+        // Another client created it meanwhile: the server then answers "stream name already in
+        // use" (10058) or, while that creation is still under way, "subjects overlap with an
+        // existing stream" (10065). Either way the stream is there now; if it is not, the error
+        // stands (a stream of another name holds these subjects).
+        if (!(added instanceof JetStreamApiError) || !await streamExists(jsm, name)) throw added;
       }
       return;
     }
     if (isPermission(error)) return;
     throw error;
+  }
+}
+
+async function streamExists(jsm: JetStreamManager, name: string): Promise<boolean> {
+  try {
+    await jsm.streams.info(name);
+    return true;
+  } catch {
+    return false;
   }
 }
 
