@@ -61,8 +61,11 @@ async function readyWorker(batches = false, table?: ClaimTable) {
   return worker;
 }
 
-/** A thread (batched replies, `table`'s claim cells) that has run `inc` once: it is known quick. */
-async function quickIncThread(table: ClaimTable) {
+/**
+ * A worker that takes batches (a child; a thread when given `table`'s claim cells) and has run
+ * `inc` once: `inc` is known to be quick.
+ */
+async function quickIncWorker(table?: ClaimTable) {
   const worker = await readyWorker(true, table);
   worker.send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
   await worker.replied(1); // alone, and now known to be quick
@@ -160,9 +163,7 @@ test("a forget inside a batch applies in the batch's order", async () => {
 
 test("a child answers the quick tasks of a batch in one message", async () => {
   await withManualClock(async () => {
-    const { replies, send, replied } = await readyWorker(true);
-    send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
-    await replied(1); // alone, and now known to be quick
+    const { replies, send, replied } = await quickIncWorker();
     send({
       t: "batch",
       messages: [2, 3, 4].map((id) => ({ t: "task", id, key: "inc", args: [id] })),
@@ -184,9 +185,7 @@ test("a child answers the quick tasks of a batch in one message", async () => {
 
 test("a child sends what it holds before a task it does not know to be quick", async () => {
   await withManualClock(async () => {
-    const { replies, send, replied } = await readyWorker(true);
-    send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
-    await replied(1); // alone, and now known to be quick
+    const { replies, send, replied } = await quickIncWorker();
     // The slow task notes how many replies had left when it started (the port is in this thread).
     const seen: number[] = [];
     // deno-lint-ignore no-explicit-any
@@ -216,9 +215,7 @@ test("a child sends what it holds before a task it does not know to be quick", a
 
 test("a child holds no reply of a batch's chunk: map() reads its results in order", async () => {
   await withManualClock(async () => {
-    const { replies, send, replied } = await readyWorker(true);
-    send({ t: "task", id: 1, key: "inc", spec: spec("inc", "(x) => x + 1"), args: [1] });
-    await replied(1); // alone, and now known to be quick
+    const { replies, send, replied } = await quickIncWorker();
     send({
       t: "batch",
       messages: [
@@ -289,7 +286,7 @@ test("a thread claims the work held ahead in a batch and answers its quick tasks
     const table = new ClaimTable(1, 4);
     const cells = new ClaimCells(table, 0);
     const units = [3, 4].map((id) => claimUnit(id, id));
-    const { replies, send, replied } = await quickIncThread(table);
+    const { replies, send, replied } = await quickIncWorker(table);
     for (const unit of units) assert.ok(cells.hold(unit));
     const [three, four] = units as [(typeof units)[0], (typeof units)[0]];
     const fourCell = four.cell!;
@@ -324,7 +321,7 @@ test("a thread sends the replies it holds before it yields", async () => {
     const mine = new ClaimCells(table, 0);
     const held = claimUnit(9, 5);
     assert.ok(mine.hold(held));
-    const { replies, send, replied } = await quickIncThread(table);
+    const { replies, send, replied } = await quickIncWorker(table);
     table.tickets[1] = clock() - 1000; // worker 1 has run its current task for a second
     send({
       t: "batch",
