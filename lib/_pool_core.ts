@@ -451,7 +451,9 @@ export class PoolCore {
   #pickWorker(item: WorkItem): PoolWorker | undefined {
     let best: PoolWorker | undefined;
     let starting = false;
-    const ahead = this.#mayGoAhead(item);
+    // Work with a signal never waits, sent ahead, in a busy worker (aborting it would stop the
+    // worker).
+    const ahead = !item.signal;
     for (const worker of this.#workers) {
       if (!worker.ready) starting = true;
       if (!worker.ready || worker.retiring) continue;
@@ -465,23 +467,15 @@ export class PoolCore {
         continue;
       }
       if (this.#abortable > 0 && worker.holdsAbortable()) continue;
-      // Process pools: the n-th unit ahead of a child only while more than n × maxWorkers wait.
+      // A thread pool can take work ahead back for a worker that falls idle. A process pool
+      // cannot, so a child busy with a long task would hold it while another child idles: a child
+      // gets its n-th unit ahead only while more than n × maxWorkers wait in the queue, so a child
+      // that frees up meanwhile finds work there (unless the other children drain all of it before
+      // the busy one is done: a long task among many short ones).
       if (!this.#policy.takeBack && this.#queue.length <= load * this.#policy.maxWorkers) continue;
       if (!best || load < best.inflight.size) best = worker;
     }
     return starting || this.#workers.length < this.#policy.maxWorkers ? undefined : best;
-  }
-
-  // Whether `item` (at the head of the queue) may wait, sent ahead, in a busy worker's queue. Not
-  // with a signal (aborting it would stop the worker). A thread pool can take it back for a worker
-  // that falls idle. A process pool cannot, so a child busy with a long task would hold it while
-  // another child idles; it goes ahead only while the queue behind it holds at least as many tasks
-  // as the pool has workers (the n-th unit ahead of one child: n times as many, see #pickWorker),
-  // so a child that frees up meanwhile finds work there (unless the other children drain all of it
-  // before the busy one is done: a long task among many short ones).
-  #mayGoAhead(item: WorkItem): boolean {
-    if (item.signal) return false;
-    return this.#policy.takeBack || this.#queue.length > this.#policy.maxWorkers;
   }
 
   // `item` goes ahead to busy `worker` in a claim cell, if one is free (else it is sent as
