@@ -139,7 +139,11 @@ export class Replies {
    * @param error What it threw (any value).
    */
   error(id: number, error: unknown): void {
-    this.#send({ t: "err", id, error: encodeThrown(error, this.transport, this.classes) });
+    this.#send(this.#errReply(id, error));
+  }
+
+  #errReply(id: number, error: unknown): ErrMessage {
+    return { t: "err", id, error: encodeThrown(error, this.transport, this.classes) };
   }
 
   /**
@@ -196,15 +200,8 @@ export class Replies {
       this.#port.post(reply);
     } catch (error) {
       const value = reply.t === "ok" ? reply.value : values ?? reply.values;
-      this.#port.post({
-        t: "err",
-        id: reply.id,
-        error: encodeThrown(
-          describeCloneFailure(value, this.transport, "result", error),
-          this.transport,
-          this.classes,
-        ),
-      });
+      const refused = describeCloneFailure(value, this.transport, "result", error);
+      this.#port.post(this.#errReply(reply.id, refused));
     }
   }
 }
