@@ -42,7 +42,12 @@ import { Events } from "./_events.ts";
 import { PoolCounters } from "./_pool_stats.ts";
 import { CrashPolicy, type OnWorkerCrash } from "./_crash_policy.ts";
 import { PoolWorker } from "./_pool_worker.ts";
-import { PROTOCOL_VERSION, settleFromReply, type WorkerMessage } from "./_protocol.ts";
+import {
+  PROTOCOL_VERSION,
+  type ReplyBatchMessage,
+  settleFromReply,
+  type WorkerMessage,
+} from "./_protocol.ts";
 import { Queue } from "./_queue.ts";
 import { ClaimCells, ClaimTable } from "./_sent_ahead.ts";
 import { decodeThrown, describeCloneFailure, type Transport } from "./_serialize.ts";
@@ -693,7 +698,7 @@ export class PoolCore {
     // A spawn that throws fails the same way as one that rejects.
     new Promise<WorkerHandle>((resolve) =>
       resolve(policy.spawn(
-        (message) => this.#onMessage(worker, message as WorkerMessage),
+        (message) => this.#receive(worker, message as WorkerMessage | ReplyBatchMessage),
         (info) => this.#onExit(worker, info),
       ))
     ).then(
@@ -708,6 +713,13 @@ export class PoolCore {
         this.#maybeClose(); // already broken by an earlier failed spawn, shutdown() awaits this one
       },
     );
+  }
+
+  // What `worker` sent: one message, or several of its replies in one (a `batch`, see
+  // workers/_worker_loop.ts), handled in order as if read at one time.
+  #receive(worker: PoolWorker, message: WorkerMessage | ReplyBatchMessage): void {
+    if (message.t !== "batch") return this.#onMessage(worker, message);
+    for (const inner of message.messages) this.#onMessage(worker, inner);
   }
 
   #onMessage(worker: PoolWorker, message: WorkerMessage): void {

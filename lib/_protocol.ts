@@ -79,7 +79,7 @@ export type WorkerMessage =
   | ChunkDoneMessage
   | YieldMessage;
 
-/** A child's replies to the quick tasks of one batch, in one message (see `BatchMessage`). */
+/** A worker's replies to the quick tasks of one batch, in one message (see `BatchMessage`). */
 export type ReplyBatchMessage = BatchMessage<OkMessage | ErrMessage | ChunkDoneMessage>;
 
 /**

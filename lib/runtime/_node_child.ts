@@ -95,9 +95,7 @@ function startChild(
   };
   child.on("message", (message) => {
     heard = true;
-    // Several replies in one (see workers/_worker_loop.ts), handled as if read at one time.
-    if ((message as { t?: unknown }).t !== "batch") return options.onMessage(message);
-    for (const inner of (message as { messages: unknown[] }).messages) options.onMessage(inner);
+    options.onMessage(message);
   });
   child.on("error", (error) => {
     lastError = error;

@@ -21,9 +21,7 @@ export function spawnNodeThread(entry: WorkerEntry, options: SpawnOptions): Work
   let heard = false;
   worker.on("message", (message) => {
     heard = true;
-    // Several replies in one (see workers/_worker_loop.ts), handled as if read at one time.
-    if ((message as { t?: unknown }).t !== "batch") return options.onMessage(message);
-    for (const inner of (message as { messages: unknown[] }).messages) options.onMessage(inner);
+    options.onMessage(message);
   });
   worker.on("error", (error) => {
     lastError = error;
